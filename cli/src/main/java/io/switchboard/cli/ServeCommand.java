@@ -1,0 +1,56 @@
+package io.switchboard.cli;
+
+import io.switchboard.server.SwitchboardServer;
+import io.switchboard.server.config.InvalidConfigException;
+import io.switchboard.server.config.ServerConfig;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/** {@code switchboard serve}: runs one node until SIGTERM or Ctrl-C, then stops it cleanly. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run a Switchboard node (memory broker, insecure auth by default).")
+final class ServeCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Option(names = "--host", description = "Address to listen on (default: ${DEFAULT-VALUE}).", defaultValue = "0.0.0.0")
+    String host;
+
+    @Option(names = "--port", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).",
+            defaultValue = "8080")
+    int port;
+
+    @Option(names = "--node-id", description = "This node's name (default: random).")
+    String nodeId;
+
+    @Option(names = "--io-threads", description = "Event loop threads; 0 = one per core (default: ${DEFAULT-VALUE}).",
+            defaultValue = "0")
+    int ioThreads;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ServerConfig.Builder builder = ServerConfig.builder().host(host).port(port).ioThreads(ioThreads);
+        if (nodeId != null) {
+            builder.nodeId(nodeId);
+        }
+        ServerConfig config;
+        try {
+            config = builder.build();
+        } catch (InvalidConfigException e) {
+            log.error(e.getMessage());
+            return 2;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), signal -> stop.countDown());
+        Signal.handle(new Signal("INT"), signal -> stop.countDown());
+        try (SwitchboardServer server = SwitchboardServer.start(config)) {
+            stop.await();
+            log.info("signal received, shutting down");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,45 @@
+package io.switchboard.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** The typed frames a client receives; each is a record of the frame's fields. */
+public final class Events {
+    private Events() {
+    }
+
+    /** {@code connected}: the server accepted the connection. */
+    public record Connected(String userId, String connectionId, String node) {
+    }
+
+    /** {@code message}: a room message with its place ({@code offset}) in the room's order. */
+    public record RoomMessage(String room, String from, JsonNode content, String timestamp, long offset) {
+    }
+
+    /** {@code direct_message}: a message to this user. */
+    public record DirectMessage(String from, String to, JsonNode content, String timestamp) {
+    }
+
+    /** {@code presence}: a user came online or went offline (in the room {@code presence}). */
+    public record Presence(String userId, boolean online, String timestamp) {
+    }
+
+    /** {@code join} or {@code leave}: a user entered or left a room. */
+    public record Membership(String room, String userId, boolean joined) {
+    }
+
+    /** {@code disconnect}: the server is about to close the connection. */
+    public record Disconnect(int code, String reason, boolean reconnect) {
+    }
+
+    /** The WebSocket close code and reason the connection ended with (1006 when none came). */
+    public record Closed(int code, String reason) {
+    }
+
+    /** The answer to {@code join_room}: the room's top offset and epoch; {@code recovered} when asked. */
+    public record Joined(String room, long offset, String epoch, Boolean recovered) {
+    }
+
+    /** One entry of a {@code presence} answer. */
+    public record Member(String userId, int connections) {
+    }
+}

@@ -1,0 +1,56 @@
+package io.switchboard.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A command a client sends (PROTOCOL.md §1, client to server). {@link #id()} is the command's
+ * {@code id} as sent (a string or an integer), or {@code null} when the client sent none.
+ */
+public sealed interface Command {
+    JsonNode id();
+
+    /** The wire name of the command, e.g. {@code join_room}. */
+    String type();
+
+    /** {@code join_room}: become a member of {@code room}, optionally recovering from {@code since}. */
+    record JoinRoom(JsonNode id, String room, StreamPosition since) implements Command {
+        public String type() {
+            return "join_room";
+        }
+    }
+
+    /** {@code leave_room}: stop being a member of {@code room}. */
+    record LeaveRoom(JsonNode id, String room) implements Command {
+        public String type() {
+            return "leave_room";
+        }
+    }
+
+    /** {@code room_message}: publish {@code content} (a JSON text) to {@code room}. */
+    record RoomMessage(JsonNode id, String room, String content) implements Command {
+        public String type() {
+            return "room_message";
+        }
+    }
+
+    /** {@code direct_message}: send {@code content} (a JSON text) to every connection of {@code to}. */
+    record DirectMessage(JsonNode id, String to, String content) implements Command {
+        public String type() {
+            return "direct_message";
+        }
+    }
+
+    /** {@code presence}: who is in {@code room}, cluster-wide. */
+    record Presence(JsonNode id, String room) implements Command {
+        public String type() {
+            return "presence";
+        }
+    }
+
+    /** {@code ping}: answered by {@code pong}. */
+    record Ping(JsonNode id) implements Command {
+        public String type() {
+            return "ping";
+        }
+    }
+}

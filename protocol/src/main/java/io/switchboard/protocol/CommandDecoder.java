@@ -1,0 +1,138 @@
+package io.switchboard.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+
+/**
+ * Turns one client frame (UTF-8 JSON) into a {@link Command}, or explains with a
+ * {@link FrameException} exactly what is wrong with it. Stateless and thread-safe.
+ */
+public final class CommandDecoder {
+    private static final long MAX_INTEGER_ID = 1L << 53;
+    private static final int MAX_STRING_ID_LENGTH = 64;
+
+    private final ObjectMapper mapper = Json.mapper();
+
+    public Command decode(byte[] utf8) throws FrameException {
+        JsonNode frame = parse(utf8);
+        if (!frame.isObject()) {
+            throw new FrameException(ErrorCode.BAD_REQUEST, "a frame must be a JSON object");
+        }
+        JsonNode id = readId(frame);
+        try {
+            return decodeCommand(frame, id);
+        } catch (FrameException e) {
+            throw e.withId(id);
+        }
+    }
+
+    private JsonNode parse(byte[] utf8) throws FrameException {
+        try {
+            JsonNode node = mapper.readTree(utf8);
+            if (node == null || node.isMissingNode()) {
+                throw new FrameException(ErrorCode.BAD_REQUEST, "empty frame");
+            }
+            return node;
+        } catch (StreamConstraintsException e) {
+            throw new FrameException(ErrorCode.BAD_REQUEST,
+                    "JSON nested deeper than " + Json.MAX_DEPTH + " levels");
+        } catch (JsonProcessingException e) {
+            throw new FrameException(ErrorCode.BAD_REQUEST, "malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new FrameException(ErrorCode.BAD_REQUEST, "unreadable frame: " + e.getMessage());
+        }
+    }
+
+    private static JsonNode readId(JsonNode frame) throws FrameException {
+        JsonNode id = frame.get("id");
+        if (id == null || id.isNull()) {
+            return null;
+        }
+        if (id.isTextual() && id.textValue().length() <= MAX_STRING_ID_LENGTH) {
+            return id;
+        }
+        if (id.isIntegralNumber() && id.canConvertToLong()
+                && Math.abs(id.longValue()) < MAX_INTEGER_ID) {
+            return id;
+        }
+        throw new FrameException(ErrorCode.BAD_REQUEST,
+                "field 'id' must be a string of at most 64 characters or an integer below 2^53");
+    }
+
+    private static Command decodeCommand(JsonNode frame, JsonNode id) throws FrameException {
+        String type = requiredString(frame, "type");
+        switch (type) {
+            case "join_room":
+                return new Command.JoinRoom(id, room(frame), since(frame));
+            case "leave_room":
+                return new Command.LeaveRoom(id, room(frame));
+            case "room_message":
+                return new Command.RoomMessage(id, room(frame), content(frame));
+            case "direct_message":
+                return new Command.DirectMessage(id, user(frame, "to"), content(frame));
+            case "presence":
+                return new Command.Presence(id, room(frame));
+            case "ping":
+                return new Command.Ping(id);
+            default:
+                throw new FrameException(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + type + "'");
+        }
+    }
+
+    private static String requiredString(JsonNode frame, String field) throws FrameException {
+        JsonNode value = frame.get(field);
+        if (value == null || value.isNull()) {
+            throw new FrameException(ErrorCode.BAD_REQUEST, "field '" + field + "' is required");
+        }
+        if (!value.isTextual()) {
+            throw new FrameException(ErrorCode.BAD_REQUEST, "field '" + field + "' must be a string");
+        }
+        return value.textValue();
+    }
+
+    private static String room(JsonNode frame) throws FrameException {
+        String room = requiredString(frame, "room");
+        if (!Names.isValidRoom(room)) {
+            throw new FrameException(ErrorCode.BAD_REQUEST, "bad room name: " + Names.ROOM_RULE);
+        }
+        return room;
+    }
+
+    private static String user(JsonNode frame, String field) throws FrameException {
+        String user = requiredString(frame, field);
+        if (!Names.isValidUserId(user)) {
+            throw new FrameException(ErrorCode.BAD_REQUEST, "bad user id in '" + field + "': " + Names.USER_RULE);
+        }
+        return user;
+    }
+
+    private static String content(JsonNode frame) throws FrameException {
+        JsonNode content = frame.get("content");
+        if (content == null) {
+            throw new FrameException(ErrorCode.BAD_REQUEST, "field 'content' is required");
+        }
+        return content.toString();
+    }
+
+    private static StreamPosition since(JsonNode frame) throws FrameException {
+        JsonNode since = frame.get("since");
+        if (since == null || since.isNull()) {
+            return null;
+        }
+        if (!since.isObject()) {
+            throw new FrameException(ErrorCode.BAD_REQUEST, "field 'since' must be an object {offset, epoch}");
+        }
+        JsonNode offset = since.get("offset");
+        if (offset == null || !offset.isIntegralNumber() || !offset.canConvertToLong() || offset.longValue() < 0) {
+            throw new FrameException(ErrorCode.BAD_REQUEST, "field 'since.offset' must be a non-negative integer");
+        }
+        JsonNode epoch = since.get("epoch");
+        if (epoch == null || !epoch.isTextual()) {
+            throw new FrameException(ErrorCode.BAD_REQUEST, "field 'since.epoch' must be a string");
+        }
+        return new StreamPosition(offset.longValue(), epoch.textValue());
+    }
+}

@@ -1,0 +1,55 @@
+package io.switchboard.protocol;
+
+/** Rules for user ids and room names (PROTOCOL.md §2). */
+public final class Names {
+    /** The reserved room that carries online/offline events. */
+    public static final String PRESENCE_ROOM = "presence";
+
+    public static final int MAX_USER_ID_LENGTH = 128;
+    public static final int MAX_ROOM_LENGTH = 200;
+
+    public static final String ROOM_RULE =
+            "a room name is 1 to 200 characters of A-Z a-z 0-9 _ - . : @ # $ / =";
+    public static final String USER_RULE =
+            "a user id is 1 to 128 characters without control characters";
+
+    private Names() {
+    }
+
+    /** Whether {@code userId} is 1 to 128 characters (code points) with no control character. */
+    public static boolean isValidUserId(String userId) {
+        if (userId == null || userId.isEmpty()) {
+            return false;
+        }
+        int count = 0;
+        for (int i = 0; i < userId.length(); ) {
+            int cp = userId.codePointAt(i);
+            if (Character.getType(cp) == Character.CONTROL || Character.isSurrogate((char) cp)) {
+                return false;
+            }
+            i += Character.charCount(cp);
+            if (++count > MAX_USER_ID_LENGTH) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code room} is 1 to 200 characters of the room alphabet. */
+    public static boolean isValidRoom(String room) {
+        if (room == null || room.isEmpty() || room.length() > MAX_ROOM_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < room.length(); i++) {
+            if (!isRoomChar(room.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isRoomChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || "_-.:@#$/=".indexOf(c) >= 0;
+    }
+}

@@ -1,0 +1,156 @@
+package io.switchboard.protocol;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Encodes the frames a server sends (PROTOCOL.md §1, server to client) as UTF-8 JSON. Each push
+ * frame is encoded once per publication and shared by every recipient.
+ */
+public final class ServerFrames {
+    private static final ObjectMapper MAPPER = Json.mapper();
+    private static final JsonFactory FACTORY = MAPPER.getFactory();
+
+    private ServerFrames() {
+    }
+
+    /** {@code connected}: the first frame of every connection. */
+    public static byte[] connected(String userId, String connectionId, String node) {
+        return write(g -> {
+            g.writeStringField("type", "connected");
+            g.writeStringField("user_id", userId);
+            g.writeStringField("connection_id", connectionId);
+            g.writeStringField("node", node);
+        });
+    }
+
+    /** {@code message}: a room message; {@code content} is a JSON text. */
+    public static byte[] message(String room, String from, String content, long timestampMillis, long offset) {
+        return write(g -> {
+            g.writeStringField("type", "message");
+            g.writeStringField("room", room);
+            g.writeFieldName("from");
+            writeNullableString(g, from);
+            g.writeFieldName("content");
+            g.writeRawValue(content);
+            g.writeStringField("timestamp", Timestamps.format(timestampMillis));
+            g.writeNumberField("offset", offset);
+        });
+    }
+
+    /** {@code direct_message}: a message to every connection of {@code to}. */
+    public static byte[] directMessage(String from, String to, String content, long timestampMillis) {
+        return write(g -> {
+            g.writeStringField("type", "direct_message");
+            g.writeFieldName("from");
+            writeNullableString(g, from);
+            g.writeStringField("to", to);
+            g.writeFieldName("content");
+            g.writeRawValue(content);
+            g.writeStringField("timestamp", Timestamps.format(timestampMillis));
+        });
+    }
+
+    /** {@code presence}: a user came online (first connection) or went offline (last one closed). */
+    public static byte[] presence(String userId, boolean online, long timestampMillis) {
+        return write(g -> {
+            g.writeStringField("type", "presence");
+            g.writeStringField("user_id", userId);
+            g.writeStringField("status", online ? "online" : "offline");
+            g.writeStringField("timestamp", Timestamps.format(timestampMillis));
+        });
+    }
+
+    /** {@code join} or {@code leave}: a user's first connection joined, or last one left, a room. */
+    public static byte[] membership(String room, String userId, boolean joined) {
+        return write(g -> {
+            g.writeStringField("type", joined ? "join" : "leave");
+            g.writeStringField("room", room);
+            g.writeStringField("user_id", userId);
+        });
+    }
+
+    /** {@code ack} for command {@code id}, with the command's result fields (may be {@code null}). */
+    public static byte[] ack(JsonNode id, ObjectNode fields) {
+        return write(g -> {
+            g.writeStringField("type", "ack");
+            g.writeFieldName("id");
+            MAPPER.writeTree(g, id);
+            if (fields != null) {
+                var it = fields.fields();
+                while (it.hasNext()) {
+                    var field = it.next();
+                    g.writeFieldName(field.getKey());
+                    MAPPER.writeTree(g, field.getValue());
+                }
+            }
+        });
+    }
+
+    /** {@code error}, answering command {@code id} when it is not {@code null}. */
+    public static byte[] error(JsonNode id, ErrorCode code, String message) {
+        return write(g -> {
+            g.writeStringField("type", "error");
+            if (id != null) {
+                g.writeFieldName("id");
+                MAPPER.writeTree(g, id);
+            }
+            g.writeStringField("code", code.wireName());
+            g.writeStringField("message", message);
+        });
+    }
+
+    /** {@code pong}, answering a {@code ping} (with its id when it had one). */
+    public static byte[] pong(JsonNode id) {
+        return write(g -> {
+            g.writeStringField("type", "pong");
+            if (id != null) {
+                g.writeFieldName("id");
+                MAPPER.writeTree(g, id);
+            }
+        });
+    }
+
+    /** {@code disconnect}: sent just before the server closes the connection on purpose. */
+    public static byte[] disconnect(int code, String reason, boolean reconnect) {
+        return write(g -> {
+            g.writeStringField("type", "disconnect");
+            g.writeNumberField("code", code);
+            g.writeStringField("reason", reason);
+            g.writeBooleanField("reconnect", reconnect);
+        });
+    }
+
+    private static void writeNullableString(JsonGenerator g, String value) throws IOException {
+        if (value == null) {
+            g.writeNull();
+        } else {
+            g.writeString(value);
+        }
+    }
+
+    private interface Fields {
+        void write(JsonGenerator generator) throws IOException;
+    }
+
+    private static byte[] write(Fields fields) {
+        try (ByteArrayBuilder out = new ByteArrayBuilder(256);
+             JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            fields.write(g);
+            g.writeEndObject();
+            g.flush();
+            return out.toByteArray();
+        } catch (IOException e) {
+            // Writing to memory cannot fail for I/O reasons; this is a programming error.
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.switchboard.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.switchboard.protocol.CloseCodes;
+import io.switchboard.server.auth.Authenticator;
+import io.switchboard.server.auth.InsecureAuthenticator;
+import io.switchboard.server.broker.Broker;
+import io.switchboard.server.broker.MemoryBroker;
+import io.switchboard.server.config.ServerConfig;
+import io.switchboard.server.hub.Hub;
+import io.switchboard.server.node.Node;
+import io.switchboard.server.presence.MemoryPresenceStore;
+import io.switchboard.server.presence.PresenceStore;
+import io.switchboard.server.transport.EventLoops;
+import io.switchboard.server.transport.HttpChannelInitializer;
+import io.switchboard.server.transport.websocket.WebSocketUpgrade;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One Switchboard node: wires transports, node, broker, presence and hub, and runs them. */
+public final class SwitchboardServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
+    private static final long SHUTDOWN_GRACE_MILLIS = 1000;
+
+    private final ServerConfig config;
+    private final EventLoops loops;
+    private final Broker broker;
+    private final PresenceStore presence;
+    private final Hub hub;
+    private final Node node;
+    private final Channel serverChannel;
+    private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
+    private volatile boolean running = true;
+
+    private SwitchboardServer(ServerConfig config) {
+        this.config = config;
+        this.loops = EventLoops.create(config.ioThreads());
+        ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
+        this.hub = new Hub(loops.group(), allocator);
+        this.broker = new MemoryBroker();
+        this.presence = new MemoryPresenceStore();
+        broker.start(hub);
+        this.node = new Node(config, hub, broker, presence, System::currentTimeMillis);
+        Authenticator authenticator = new InsecureAuthenticator();
+        if (!authenticator.isSecure()) {
+            log.warn("INSECURE MODE: no authentication is configured; any client may connect as any user "
+                    + "through /ws/{user_id}. Configure authentication before exposing this node.");
+        }
+        WebSocketUpgrade webSocket = new WebSocketUpgrade(config, authenticator, node);
+        int queue = config.outboundQueueBytes();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(loops.group())
+                .channel(loops.serverChannelType())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, allocator)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(queue / 2, queue))
+                .childHandler(new HttpChannelInitializer(webSocket, () -> running, connections));
+        try {
+            this.serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            loops.close();
+            throw e;
+        }
+        InetSocketAddress address = address();
+        log.info("node {} listening on {}:{} ({} transport, {} event loops, memory broker)",
+                config.nodeId(), address.getHostString(), address.getPort(), loops.kind(),
+                loops.threads());
+    }
+
+    /** Starts a node; returns once it accepts connections. */
+    public static SwitchboardServer start(ServerConfig config) {
+        return new SwitchboardServer(config);
+    }
+
+    /** The address the node listens on (with the real port when {@code 0} was asked for). */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public Hub hub() {
+        return hub;
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    /** Stops accepting, closes every connection, and releases the event loops. */
+    @Override
+    public void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        log.info("node {} stopping", config.nodeId());
+        serverChannel.close().syncUninterruptibly();
+        hub.closeAll(CloseCodes.GOING_AWAY, "server shutting down").join();
+        // Give clients a moment to answer the close; whatever is left is dropped with the loops.
+        connections.newCloseFuture().awaitUninterruptibly(SHUTDOWN_GRACE_MILLIS);
+        connections.close().awaitUninterruptibly(SHUTDOWN_GRACE_MILLIS);
+        loops.close();
+        broker.close();
+        presence.close();
+        log.info("node {} stopped", config.nodeId());
+    }
+}

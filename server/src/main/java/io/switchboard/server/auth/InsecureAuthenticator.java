@@ -1,0 +1,23 @@
+package io.switchboard.server.auth;
+
+import io.netty.handler.codec.http.HttpRequest;
+
+/**
+ * Development mode: the user id in the path is believed as given. The server logs a warning when
+ * it runs with this authenticator.
+ */
+public final class InsecureAuthenticator implements Authenticator {
+    @Override
+    public String authenticate(HttpRequest request, String pathUserId) throws AuthenticationException {
+        if (pathUserId == null) {
+            throw new AuthenticationException(
+                    "no authentication is configured, so the user id must be in the path: /ws/{user_id}");
+        }
+        return pathUserId;
+    }
+
+    @Override
+    public boolean isSecure() {
+        return false;
+    }
+}

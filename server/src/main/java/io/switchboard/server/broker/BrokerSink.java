@@ -1,0 +1,10 @@
+package io.switchboard.server.broker;
+
+/** Where a broker hands the publications that reach this node; may be called from any thread. */
+public interface BrokerSink {
+    /** A finished frame for every local member of {@code room}. */
+    void deliverToRoom(String room, byte[] frame);
+
+    /** A finished frame for every local connection of {@code user}. */
+    void deliverToUser(String user, byte[] frame);
+}

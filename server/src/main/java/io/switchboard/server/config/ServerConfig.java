@@ -1,0 +1,210 @@
+package io.switchboard.server.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** Everything a node needs to know to start; immutable, built with {@link #builder()}. */
+public final class ServerConfig {
+    private final String host;
+    private final int port;
+    private final String nodeId;
+    private final int ioThreads;
+    private final int maxFrameBytes;
+    private final int maxRoomsPerConnection;
+    private final int outboundQueueBytes;
+    private final int maxPendingCommands;
+    private final Duration pingInterval;
+    private final Duration idleTimeout;
+    private final Duration closeTimeout;
+
+    private ServerConfig(Builder b) {
+        this.host = b.host;
+        this.port = b.port;
+        this.nodeId = b.nodeId;
+        this.ioThreads = b.ioThreads;
+        this.maxFrameBytes = b.maxFrameBytes;
+        this.maxRoomsPerConnection = b.maxRoomsPerConnection;
+        this.outboundQueueBytes = b.outboundQueueBytes;
+        this.maxPendingCommands = b.maxPendingCommands;
+        this.pingInterval = b.pingInterval;
+        this.idleTimeout = b.idleTimeout;
+        this.closeTimeout = b.closeTimeout;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration's values, to change a few of them. */
+    public Builder toBuilder() {
+        return new Builder()
+                .host(host).port(port).nodeId(nodeId).ioThreads(ioThreads)
+                .maxFrameBytes(maxFrameBytes).maxRoomsPerConnection(maxRoomsPerConnection)
+                .outboundQueueBytes(outboundQueueBytes).maxPendingCommands(maxPendingCommands)
+                .pingInterval(pingInterval).idleTimeout(idleTimeout).closeTimeout(closeTimeout);
+    }
+
+    /** Address to listen on; {@code 0.0.0.0} by default. */
+    public String host() {
+        return host;
+    }
+
+    /** Port to listen on; {@code 8080} by default, {@code 0} picks a free one. */
+    public int port() {
+        return port;
+    }
+
+    /** This node's name in frames and logs; a random one by default. */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** Event loop threads; {@code 0} means one per core. */
+    public int ioThreads() {
+        return ioThreads;
+    }
+
+    /** Largest client frame payload; a larger one closes the connection with 1009. */
+    public int maxFrameBytes() {
+        return maxFrameBytes;
+    }
+
+    /** Rooms one connection may be in at once. */
+    public int maxRoomsPerConnection() {
+        return maxRoomsPerConnection;
+    }
+
+    /** Bytes a connection may have queued for writing before it is closed as a slow consumer. */
+    public int outboundQueueBytes() {
+        return outboundQueueBytes;
+    }
+
+    /** Commands a connection may have waiting; past this the server stops reading from it. */
+    public int maxPendingCommands() {
+        return maxPendingCommands;
+    }
+
+    /** How often the server pings each WebSocket. */
+    public Duration pingInterval() {
+        return pingInterval;
+    }
+
+    /** A connection that sends nothing (no frame, no pong) for this long is closed. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** How long the server waits for the peer's close frame before dropping the connection. */
+    public Duration closeTimeout() {
+        return closeTimeout;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig{host=" + host + ", port=" + port + ", nodeId=" + nodeId
+                + ", ioThreads=" + ioThreads + ", maxFrameBytes=" + maxFrameBytes
+                + ", maxRoomsPerConnection=" + maxRoomsPerConnection
+                + ", outboundQueueBytes=" + outboundQueueBytes
+                + ", maxPendingCommands=" + maxPendingCommands
+                + ", pingInterval=" + pingInterval + ", idleTimeout=" + idleTimeout
+                + ", closeTimeout=" + closeTimeout + "}";
+    }
+
+    /** Builds a {@link ServerConfig}; every setting starts at its documented default. */
+    public static final class Builder {
+        private String host = "0.0.0.0";
+        private int port = 8080;
+        private String nodeId = NodeIds.random();
+        private int ioThreads = 0;
+        private int maxFrameBytes = 64 * 1024;
+        private int maxRoomsPerConnection = 128;
+        private int outboundQueueBytes = 1024 * 1024;
+        private int maxPendingCommands = 256;
+        private Duration pingInterval = Duration.ofSeconds(25);
+        private Duration idleTimeout = Duration.ofSeconds(60);
+        private Duration closeTimeout = Duration.ofSeconds(5);
+
+        private Builder() {
+        }
+
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder nodeId(String nodeId) {
+            this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+            return this;
+        }
+
+        public Builder ioThreads(int ioThreads) {
+            this.ioThreads = ioThreads;
+            return this;
+        }
+
+        public Builder maxFrameBytes(int maxFrameBytes) {
+            this.maxFrameBytes = maxFrameBytes;
+            return this;
+        }
+
+        public Builder maxRoomsPerConnection(int maxRoomsPerConnection) {
+            this.maxRoomsPerConnection = maxRoomsPerConnection;
+            return this;
+        }
+
+        public Builder outboundQueueBytes(int outboundQueueBytes) {
+            this.outboundQueueBytes = outboundQueueBytes;
+            return this;
+        }
+
+        public Builder maxPendingCommands(int maxPendingCommands) {
+            this.maxPendingCommands = maxPendingCommands;
+            return this;
+        }
+
+        public Builder pingInterval(Duration pingInterval) {
+            this.pingInterval = Objects.requireNonNull(pingInterval, "pingInterval");
+            return this;
+        }
+
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout");
+            return this;
+        }
+
+        public Builder closeTimeout(Duration closeTimeout) {
+            this.closeTimeout = Objects.requireNonNull(closeTimeout, "closeTimeout");
+            return this;
+        }
+
+        /** Checks every setting and builds; an invalid one fails with a message naming it. */
+        public ServerConfig build() {
+            require(port >= 0 && port <= 65535, "port", "must be 0 to 65535, was " + port);
+            require(!nodeId.isBlank() && nodeId.length() <= 64, "node-id", "must be 1 to 64 characters");
+            require(ioThreads >= 0, "io-threads", "must not be negative");
+            require(maxFrameBytes >= 1024, "max-frame-bytes", "must be at least 1024");
+            require(maxRoomsPerConnection >= 1, "max-rooms-per-connection", "must be at least 1");
+            require(outboundQueueBytes >= 16 * 1024, "outbound-queue-bytes", "must be at least 16384");
+            require(maxPendingCommands >= 1, "max-pending-commands", "must be at least 1");
+            require(positive(pingInterval), "ping-interval", "must be positive");
+            require(idleTimeout.compareTo(pingInterval) > 0, "idle-timeout", "must be longer than ping-interval");
+            require(positive(closeTimeout), "close-timeout", "must be positive");
+            return new ServerConfig(this);
+        }
+
+        private static boolean positive(Duration d) {
+            return !d.isNegative() && !d.isZero();
+        }
+
+        private static void require(boolean ok, String setting, String problem) {
+            if (!ok) {
+                throw new InvalidConfigException(setting, problem);
+            }
+        }
+    }
+}

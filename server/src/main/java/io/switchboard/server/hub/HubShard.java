@@ -1,0 +1,180 @@
+package io.switchboard.server.hub;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.switchboard.server.session.Session;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The part of the hub one event loop owns: the index of that loop's sessions by room and by
+ * user, and the queue of frames waiting to go out to them. Only its loop touches the index.
+ */
+final class HubShard {
+    private static final Logger log = LoggerFactory.getLogger(HubShard.class);
+    /** Frames written before the touched sessions are flushed, so one batch stays bounded. */
+    private static final int FLUSH_EVERY = 64;
+
+    private final EventLoop loop;
+    private final Map<String, Set<Session>> rooms = new HashMap<>();
+    private final Map<String, List<Session>> users = new HashMap<>();
+    private final Queue<Delivery> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final List<Session> touched = new ArrayList<>();
+    private int sessions;
+
+    HubShard(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    void addSession(Session session) {
+        users.computeIfAbsent(session.userId(), u -> new ArrayList<>(2)).add(session);
+        sessions++;
+    }
+
+    void removeSession(Session session) {
+        List<Session> list = users.get(session.userId());
+        if (list != null && list.remove(session)) {
+            sessions--;
+            if (list.isEmpty()) {
+                users.remove(session.userId());
+            }
+        }
+    }
+
+    /** {@code true} when the room had no member on this loop before. */
+    boolean addMember(String room, Session session) {
+        Set<Session> members = rooms.computeIfAbsent(room, r -> new LinkedHashSet<>());
+        boolean first = members.isEmpty();
+        members.add(session);
+        return first;
+    }
+
+    /** {@code true} when the room has no member left on this loop. */
+    boolean removeMember(String room, Session session) {
+        Set<Session> members = rooms.get(room);
+        if (members == null || !members.remove(session)) {
+            return false;
+        }
+        if (members.isEmpty()) {
+            rooms.remove(room);
+            return true;
+        }
+        return false;
+    }
+
+    /** Queues a frame for this loop; takes one reference of {@code frame}. Any thread. */
+    void enqueue(Delivery delivery) {
+        pending.add(delivery);
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                loop.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                // The node is shutting down and its connections with it: nobody is left to deliver to.
+                discardPending();
+                drainScheduled.set(false);
+                discardPending();
+            }
+        }
+    }
+
+    private void discardPending() {
+        Delivery delivery;
+        while ((delivery = pending.poll()) != null) {
+            delivery.frame.release();
+        }
+    }
+
+    private void drain() {
+        drainScheduled.set(false);
+        int written = 0;
+        Delivery delivery;
+        while ((delivery = pending.poll()) != null) {
+            try {
+                write(delivery);
+            } catch (RuntimeException e) {
+                log.error("delivery to {} failed", delivery.key, e);
+            } finally {
+                delivery.frame.release();
+            }
+            if (++written % FLUSH_EVERY == 0) {
+                flushTouched();
+            }
+        }
+        flushTouched();
+    }
+
+    private void write(Delivery delivery) {
+        Collection<Session> targets = delivery.toRoom ? rooms.get(delivery.key) : users.get(delivery.key);
+        if (targets == null) {
+            return;
+        }
+        FrameEncoding lastEncoding = null;
+        ByteBuf bytes = null;
+        for (Session session : targets) {
+            if (!session.isOpen()) {
+                continue;
+            }
+            if (session.encoding() != lastEncoding) {
+                lastEncoding = session.encoding();
+                bytes = delivery.frame.encoded(lastEncoding);
+            }
+            session.push(bytes.retainedDuplicate());
+            if (session.markForFlush()) {
+                touched.add(session);
+            }
+        }
+    }
+
+    private void flushTouched() {
+        for (int i = 0; i < touched.size(); i++) {
+            touched.get(i).flush();
+        }
+        touched.clear();
+    }
+
+    /** Closes every session of this loop; call on the loop. */
+    void closeAll(int code, String reason) {
+        List<Session> all = new ArrayList<>();
+        users.values().forEach(all::addAll);
+        for (Session session : all) {
+            session.close(code, reason, true);
+        }
+    }
+
+    /** A copy of this shard's counts for {@link Hub#stats()}; call on the loop. */
+    Counts counts() {
+        return new Counts(sessions, Set.copyOf(users.keySet()), Set.copyOf(rooms.keySet()));
+    }
+
+    record Counts(int sessions, Set<String> users, Set<String> rooms) {
+    }
+
+    /** A frame on its way to the local members of a room or the local connections of a user. */
+    static final class Delivery {
+        final boolean toRoom;
+        final String key;
+        final SharedFrame frame;
+
+        Delivery(boolean toRoom, String key, SharedFrame frame) {
+            this.toRoom = toRoom;
+            this.key = key;
+            this.frame = frame;
+        }
+    }
+}

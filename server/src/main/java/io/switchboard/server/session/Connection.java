@@ -1,0 +1,40 @@
+package io.switchboard.server.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.switchboard.server.hub.FrameEncoding;
+
+/** What a transport offers a {@link Session}: one wire connection, touched only on its event loop. */
+public interface Connection {
+    /** The loop that owns this connection and its session. */
+    EventLoop eventLoop();
+
+    /** How shared frames are put on this connection's wire. */
+    FrameEncoding encoding();
+
+    /** Short transport name for logs and metrics, e.g. {@code websocket}. */
+    String transport();
+
+    /** The peer's address, for logs. */
+    String remoteAddress();
+
+    /** Queues a frame already in this connection's {@link #encoding()}; takes ownership; no flush. */
+    void write(ByteBuf encoded);
+
+    /** Encodes, queues and flushes a frame meant for this connection alone. */
+    void send(byte[] frame);
+
+    /** Flushes what {@link #write} queued. */
+    void flush();
+
+    /** Whether more bytes wait to be written than the outbound bound allows. */
+    boolean isOverLimit();
+
+    /** Stops reading from the peer (commands pile up) until {@link #resumeReading()}. */
+    void pauseReading();
+
+    void resumeReading();
+
+    /** Starts closing the connection with a close code and reason; idempotent. */
+    void close(int code, String reason);
+}

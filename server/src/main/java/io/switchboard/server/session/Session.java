@@ -1,0 +1,240 @@
+package io.switchboard.server.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.switchboard.protocol.CloseCodes;
+import io.switchboard.protocol.Command;
+import io.switchboard.protocol.CommandDecoder;
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.FrameException;
+import io.switchboard.protocol.ServerFrames;
+import io.switchboard.server.hub.FrameEncoding;
+import java.util.ArrayDeque;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection, whatever its transport: its user, its rooms, its commands in arrival
+ * order and its bounded outbound queue. Confined to its connection's event loop.
+ */
+public final class Session {
+    private static final Logger log = LoggerFactory.getLogger(Session.class);
+    private static final CommandDecoder DECODER = new CommandDecoder();
+
+    private enum State { OPEN, CLOSING, ENDED }
+
+    private final String id;
+    private final String userId;
+    private final Connection connection;
+    private final CommandHandler handler;
+    private final int maxPendingCommands;
+    private final Set<String> rooms = new LinkedHashSet<>();
+    private final ArrayDeque<Inbound> inbox = new ArrayDeque<>();
+    private State state = State.OPEN;
+    private boolean busy;
+    private boolean readingPaused;
+    private boolean flushScheduled;
+
+    public Session(String id, String userId, Connection connection, CommandHandler handler, int maxPendingCommands) {
+        this.id = id;
+        this.userId = userId;
+        this.connection = connection;
+        this.handler = handler;
+        this.maxPendingCommands = maxPendingCommands;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String userId() {
+        return userId;
+    }
+
+    public EventLoop eventLoop() {
+        return connection.eventLoop();
+    }
+
+    public FrameEncoding encoding() {
+        return connection.encoding();
+    }
+
+    public String transport() {
+        return connection.transport();
+    }
+
+    /** The rooms this connection is in; mutable, owned by the node, touched only on the loop. */
+    public Set<String> rooms() {
+        return rooms;
+    }
+
+    public boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    /** A frame from the client; decoded and served after every command that came before it. */
+    public void receive(byte[] utf8) {
+        if (state != State.OPEN) {
+            return;
+        }
+        Inbound item;
+        try {
+            item = new Inbound(DECODER.decode(utf8), null);
+        } catch (FrameException e) {
+            item = new Inbound(null, e);
+        }
+        inbox.add(item);
+        if (inbox.size() > maxPendingCommands && !readingPaused) {
+            readingPaused = true;
+            connection.pauseReading();
+        }
+        serveInbox();
+    }
+
+    private void serveInbox() {
+        Inbound item;
+        while (!busy && state == State.OPEN && (item = inbox.poll()) != null) {
+            if (item.error != null) {
+                send(ServerFrames.error(item.error.id(), item.error.code(), item.error.getMessage()));
+                continue;
+            }
+            Command command = item.command;
+            CompletableFuture<Reply> result = start(command);
+            if (result.isDone()) {
+                answer(command, result);
+                continue;
+            }
+            busy = true;
+            result.whenComplete((reply, failure) -> eventLoop().execute(() -> {
+                busy = false;
+                answer(command, result);
+                serveInbox();
+            }));
+        }
+        if (readingPaused && inbox.size() <= maxPendingCommands / 2) {
+            readingPaused = false;
+            connection.resumeReading();
+        }
+    }
+
+    private CompletableFuture<Reply> start(Command command) {
+        try {
+            return handler.handle(this, command).toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void answer(Command command, CompletableFuture<Reply> result) {
+        if (state != State.OPEN) {
+            return;
+        }
+        Reply reply;
+        try {
+            reply = result.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof FrameException) {
+                FrameException fe = (FrameException) cause;
+                send(ServerFrames.error(command.id(), fe.code(), fe.getMessage()));
+            } else {
+                log.error("session {} (user {}): {} failed", id, userId, command.type(), cause);
+                send(ServerFrames.error(command.id(), ErrorCode.INTERNAL, "internal error"));
+            }
+            return;
+        }
+        if (reply.isPong()) {
+            send(ServerFrames.pong(command.id()));
+        } else if (command.id() != null) {
+            send(ServerFrames.ack(command.id(), reply.fields()));
+        }
+    }
+
+    /** A frame for this connection alone (a reply, the {@code connected} frame), flushed at once. */
+    public void send(byte[] frame) {
+        if (state == State.ENDED) {
+            return;
+        }
+        connection.send(frame);
+        checkOutboundBound();
+    }
+
+    /**
+     * A shared frame from the hub, already encoded for this connection; not flushed until
+     * {@link #flush()}. Takes ownership of {@code encoded}.
+     */
+    public void push(ByteBuf encoded) {
+        if (state != State.OPEN) {
+            encoded.release();
+            return;
+        }
+        connection.write(encoded);
+        checkOutboundBound();
+    }
+
+    /** Marks this session for the hub's end-of-batch flush; {@code false} when already marked. */
+    public boolean markForFlush() {
+        if (flushScheduled) {
+            return false;
+        }
+        flushScheduled = true;
+        return true;
+    }
+
+    public void flush() {
+        flushScheduled = false;
+        connection.flush();
+    }
+
+    private void checkOutboundBound() {
+        if (state == State.OPEN && connection.isOverLimit()) {
+            log.warn("session {} (user {}, {}): outbound queue over its bound, closing as slow consumer",
+                    id, userId, connection.remoteAddress());
+            close(CloseCodes.SLOW_CONSUMER, "slow consumer", true);
+        }
+    }
+
+    /**
+     * Closes on purpose: sends {@code disconnect}, then closes the connection with {@code code}.
+     * The session stops receiving at once; the node forgets it in a task of its own.
+     */
+    public void close(int code, String reason, boolean reconnect) {
+        if (state != State.OPEN) {
+            return;
+        }
+        state = State.CLOSING;
+        connection.send(ServerFrames.disconnect(code, reason, reconnect));
+        connection.close(code, reason);
+        // Later, not now: the hub may be iterating over the room sets this would change.
+        eventLoop().execute(this::end);
+    }
+
+    /** The transport's connection is gone; forget the session. Idempotent. */
+    public void end() {
+        if (state == State.ENDED) {
+            return;
+        }
+        state = State.ENDED;
+        inbox.clear();
+        handler.closed(this);
+    }
+
+    @Override
+    public String toString() {
+        return "Session{" + id + ", user=" + userId + ", " + connection.transport() + "}";
+    }
+
+    private static final class Inbound {
+        final Command command;
+        final FrameException error;
+
+        Inbound(Command command, FrameException error) {
+            this.command = command;
+            this.error = error;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.switchboard.server.transport.http;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.switchboard.server.transport.websocket.WebSocketUpgrade;
+import java.io.IOException;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Routes each HTTP request: health and readiness, the WebSocket endpoints, 404 for the rest. */
+public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+    public static final String NAME = "http-router";
+    private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+
+    private final WebSocketUpgrade webSocket;
+    private final BooleanSupplier ready;
+
+    public HttpRouter(WebSocketUpgrade webSocket, BooleanSupplier ready) {
+        this.webSocket = webSocket;
+        this.ready = ready;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            HttpResponses.problem(ctx, request, HttpResponseStatus.BAD_REQUEST,
+                    "malformed request: " + request.decoderResult().cause().getMessage());
+            return;
+        }
+        String path = new QueryStringDecoder(request.uri()).path();
+        if (path.equals("/ws")) {
+            webSocket.upgrade(ctx, request, null);
+        } else if (path.startsWith("/ws/") && path.indexOf('/', 4) < 0) {
+            webSocket.upgrade(ctx, request, QueryStringDecoder.decodeComponent(path.substring(4)));
+        } else if (path.equals("/healthz")) {
+            probe(ctx, request, true, "ok\n");
+        } else if (path.equals("/readyz")) {
+            probe(ctx, request, ready.getAsBoolean(), ready.getAsBoolean() ? "ready\n" : "not ready\n");
+        } else {
+            HttpResponses.problem(ctx, request, HttpResponseStatus.NOT_FOUND, "no resource at " + path);
+        }
+    }
+
+    private static void probe(ChannelHandlerContext ctx, FullHttpRequest request, boolean ok, String body) {
+        if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method())) {
+            HttpResponses.methodNotAllowed(ctx, request, "GET, HEAD");
+            return;
+        }
+        HttpResponses.text(ctx, request, ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("HTTP connection from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            log.warn("HTTP connection from {} failed", ctx.channel().remoteAddress(), cause);
+        }
+        ctx.close();
+    }
+}
