@@ -3,6 +3,7 @@ package io.switchboard.cli;
 import io.switchboard.server.SwitchboardServer;
 import io.switchboard.server.config.InvalidConfigException;
 import io.switchboard.server.config.ServerConfig;
+import io.switchboard.server.transport.EventLoops;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -16,6 +17,14 @@ import sun.misc.Signal;
         description = "Run a Switchboard node (memory broker, insecure auth by default).")
 final class ServeCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+    /** Reads {@code --transport} values such as {@code epoll} or {@code nio}. */
+    static final class TransportConverter implements picocli.CommandLine.ITypeConverter<EventLoops.Kind> {
+        @Override
+        public EventLoops.Kind convert(String value) {
+            return EventLoops.Kind.parse(value);
+        }
+    }
 
     @Option(names = "--host", description = "Address to listen on (default: ${DEFAULT-VALUE}).", defaultValue = "0.0.0.0")
     String host;
@@ -31,9 +40,13 @@ final class ServeCommand implements Callable<Integer> {
             defaultValue = "0")
     int ioThreads;
 
+    @Option(names = "--transport", description = "I/O transport: auto, epoll or nio (default: ${DEFAULT-VALUE}).",
+            defaultValue = "auto", converter = TransportConverter.class)
+    EventLoops.Kind transport;
+
     @Override
     public Integer call() throws InterruptedException {
-        ServerConfig.Builder builder = ServerConfig.builder().host(host).port(port).ioThreads(ioThreads);
+        ServerConfig.Builder builder = ServerConfig.builder().host(host).port(port).ioThreads(ioThreads).transport(transport);
         if (nodeId != null) {
             builder.nodeId(nodeId);
         }

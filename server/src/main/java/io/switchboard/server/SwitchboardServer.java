@@ -42,7 +42,7 @@ public final class SwitchboardServer implements AutoCloseable {
 
     private SwitchboardServer(ServerConfig config) {
         this.config = config;
-        this.loops = EventLoops.create(config.ioThreads());
+        this.loops = EventLoops.create(config.transport(), config.ioThreads());
         ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
         this.hub = new Hub(loops.group(), allocator);
         this.broker = new MemoryBroker();

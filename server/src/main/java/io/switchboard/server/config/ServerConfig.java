@@ -1,5 +1,6 @@
 package io.switchboard.server.config;
 
+import io.switchboard.server.transport.EventLoops;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -9,6 +10,7 @@ public final class ServerConfig {
     private final int port;
     private final String nodeId;
     private final int ioThreads;
+    private final EventLoops.Kind transport;
     private final int maxFrameBytes;
     private final int maxRoomsPerConnection;
     private final int outboundQueueBytes;
@@ -22,6 +24,7 @@ public final class ServerConfig {
         this.port = b.port;
         this.nodeId = b.nodeId;
         this.ioThreads = b.ioThreads;
+        this.transport = b.transport;
         this.maxFrameBytes = b.maxFrameBytes;
         this.maxRoomsPerConnection = b.maxRoomsPerConnection;
         this.outboundQueueBytes = b.outboundQueueBytes;
@@ -38,7 +41,7 @@ public final class ServerConfig {
     /** A builder holding this configuration's values, to change a few of them. */
     public Builder toBuilder() {
         return new Builder()
-                .host(host).port(port).nodeId(nodeId).ioThreads(ioThreads)
+                .host(host).port(port).nodeId(nodeId).ioThreads(ioThreads).transport(transport)
                 .maxFrameBytes(maxFrameBytes).maxRoomsPerConnection(maxRoomsPerConnection)
                 .outboundQueueBytes(outboundQueueBytes).maxPendingCommands(maxPendingCommands)
                 .pingInterval(pingInterval).idleTimeout(idleTimeout).closeTimeout(closeTimeout);
@@ -62,6 +65,11 @@ public final class ServerConfig {
     /** Event loop threads; {@code 0} means one per core. */
     public int ioThreads() {
         return ioThreads;
+    }
+
+    /** The I/O transport of the event loops; {@code auto} by default. */
+    public EventLoops.Kind transport() {
+        return transport;
     }
 
     /** Largest client frame payload; a larger one closes the connection with 1009. */
@@ -102,7 +110,7 @@ public final class ServerConfig {
     @Override
     public String toString() {
         return "ServerConfig{host=" + host + ", port=" + port + ", nodeId=" + nodeId
-                + ", ioThreads=" + ioThreads + ", maxFrameBytes=" + maxFrameBytes
+                + ", ioThreads=" + ioThreads + ", transport=" + transport + ", maxFrameBytes=" + maxFrameBytes
                 + ", maxRoomsPerConnection=" + maxRoomsPerConnection
                 + ", outboundQueueBytes=" + outboundQueueBytes
                 + ", maxPendingCommands=" + maxPendingCommands
@@ -116,6 +124,7 @@ public final class ServerConfig {
         private int port = 8080;
         private String nodeId = NodeIds.random();
         private int ioThreads = 0;
+        private EventLoops.Kind transport = EventLoops.Kind.AUTO;
         private int maxFrameBytes = 64 * 1024;
         private int maxRoomsPerConnection = 128;
         private int outboundQueueBytes = 1024 * 1024;
@@ -144,6 +153,11 @@ public final class ServerConfig {
 
         public Builder ioThreads(int ioThreads) {
             this.ioThreads = ioThreads;
+            return this;
+        }
+
+        public Builder transport(EventLoops.Kind transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 

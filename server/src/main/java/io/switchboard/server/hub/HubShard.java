@@ -126,6 +126,9 @@ final class HubShard {
         }
         FrameEncoding lastEncoding = null;
         ByteBuf bytes = null;
+        // The last frame of a batch is written and flushed in one pass to the sessions that have
+        // nothing else waiting; the others are flushed once at the end of the batch.
+        boolean lastOfBatch = pending.isEmpty();
         for (Session session : targets) {
             if (!session.isOpen()) {
                 continue;
@@ -134,8 +137,9 @@ final class HubShard {
                 lastEncoding = session.encoding();
                 bytes = delivery.frame.encoded(lastEncoding);
             }
-            session.push(bytes.retainedDuplicate());
-            if (session.markForFlush()) {
+            boolean waiting = session.awaitsFlush();
+            session.push(bytes.retainedDuplicate(), lastOfBatch);
+            if (!waiting && session.awaitsFlush()) {
                 touched.add(session);
             }
         }

@@ -18,8 +18,11 @@ public interface Connection {
     /** The peer's address, for logs. */
     String remoteAddress();
 
-    /** Queues a frame already in this connection's {@link #encoding()}; takes ownership; no flush. */
-    void write(ByteBuf encoded);
+    /**
+     * Queues a frame already in this connection's {@link #encoding()}, and flushes when
+     * {@code flush}; takes ownership of {@code encoded}.
+     */
+    void write(ByteBuf encoded, boolean flush);
 
     /** Encodes, queues and flushes a frame meant for this connection alone. */
     void send(byte[] frame);

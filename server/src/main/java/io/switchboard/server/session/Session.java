@@ -164,25 +164,26 @@ public final class Session {
     }
 
     /**
-     * A shared frame from the hub, already encoded for this connection; not flushed until
-     * {@link #flush()}. Takes ownership of {@code encoded}.
+     * A shared frame from the hub, already encoded for this connection. Flushed at once when
+     * {@code flush}; otherwise the session is marked and the hub flushes it at the end of its
+     * batch. Takes ownership of {@code encoded}.
      */
-    public void push(ByteBuf encoded) {
+    public void push(ByteBuf encoded, boolean flush) {
         if (state != State.OPEN) {
             encoded.release();
             return;
         }
-        connection.write(encoded);
+        boolean flushNow = flush && !flushScheduled;
+        if (!flushNow) {
+            flushScheduled = true;
+        }
+        connection.write(encoded, flushNow);
         checkOutboundBound();
     }
 
-    /** Marks this session for the hub's end-of-batch flush; {@code false} when already marked. */
-    public boolean markForFlush() {
-        if (flushScheduled) {
-            return false;
-        }
-        flushScheduled = true;
-        return true;
+    /** Whether a frame was pushed without flush and awaits {@link #flush()}. */
+    public boolean awaitsFlush() {
+        return flushScheduled;
     }
 
     public void flush() {

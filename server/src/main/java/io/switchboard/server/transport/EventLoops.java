@@ -10,34 +10,64 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
-/** The node's event loops: native epoll where the platform has it, NIO otherwise. */
+/** The node's event loops, on the I/O transport chosen by {@link Kind}. */
 public final class EventLoops implements AutoCloseable {
+    /** The I/O transports a node can run on. */
+    public enum Kind {
+        /** Native epoll where the platform has it, else NIO. */
+        AUTO,
+        EPOLL,
+        NIO;
+
+        /** Parses {@code auto}, {@code io_uring}, {@code epoll} or {@code nio}. */
+        public static Kind parse(String name) {
+            return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     private final EventLoopGroup group;
     private final Class<? extends ServerChannel> serverChannelType;
-    private final String kind;
+    private final Kind kind;
     private final int threads;
 
-    private EventLoops(EventLoopGroup group, Class<? extends ServerChannel> serverChannelType, String kind, int threads) {
-        this.group = group;
-        this.threads = threads;
+    private EventLoops(IoHandlerFactory io, Class<? extends ServerChannel> serverChannelType, Kind kind, int threads) {
+        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("switchboard-io", true), io);
         this.serverChannelType = serverChannelType;
         this.kind = kind;
+        this.threads = threads;
     }
 
-    /** Creates {@code threads} loops ({@code 0}: one per core). */
-    public static EventLoops create(int threads) {
+    /**
+     * Creates {@code threads} loops ({@code 0}: one per core) on the transport {@code wanted};
+     * fails when epoll is asked for by name and is not available here.
+     */
+    public static EventLoops create(Kind wanted, int threads) {
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        DefaultThreadFactory names = new DefaultThreadFactory("switchboard-io", true);
-        if (Epoll.isAvailable()) {
-            return new EventLoops(group(n, names, EpollIoHandler.newFactory()), EpollServerSocketChannel.class, "epoll", n);
+        switch (wanted) {
+            case EPOLL:
+                Epoll.ensureAvailability();
+                return epoll(n);
+            case NIO:
+                return nio(n);
+            default:
+                return Epoll.isAvailable() ? epoll(n) : nio(n);
         }
-        return new EventLoops(group(n, names, NioIoHandler.newFactory()), NioServerSocketChannel.class, "nio", n);
     }
 
-    private static EventLoopGroup group(int n, DefaultThreadFactory names, IoHandlerFactory io) {
-        return new MultiThreadIoEventLoopGroup(n, names, io);
+    private static EventLoops epoll(int n) {
+        return new EventLoops(EpollIoHandler.newFactory(), EpollServerSocketChannel.class, Kind.EPOLL, n);
+    }
+
+    private static EventLoops nio(int n) {
+        return new EventLoops(NioIoHandler.newFactory(), NioServerSocketChannel.class, Kind.NIO, n);
     }
 
     public EventLoopGroup group() {
@@ -52,8 +82,8 @@ public final class EventLoops implements AutoCloseable {
         return threads;
     }
 
-    /** {@code epoll} or {@code nio}. */
-    public String kind() {
+    /** The transport in use (never {@link Kind#AUTO}). */
+    public Kind kind() {
         return kind;
     }
 

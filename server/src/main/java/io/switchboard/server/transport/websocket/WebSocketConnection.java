@@ -36,6 +36,7 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
     private final Duration closeTimeout;
     private final int maxFrameBytes;
     private Session session;
+    private ChannelHandlerContext context;
     private boolean closing;
 
     WebSocketConnection(Channel channel, Duration closeTimeout, int maxFrameBytes) {
@@ -46,6 +47,11 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
 
     void attach(Session session) {
         this.session = session;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.context = ctx;
     }
 
     @Override
@@ -133,18 +139,23 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
     }
 
     @Override
-    public void write(ByteBuf encoded) {
-        channel.write(encoded, channel.voidPromise());
+    public void write(ByteBuf encoded, boolean flush) {
+        // From this handler's context: the frame is already encoded, only the handlers in front matter.
+        if (flush) {
+            context.writeAndFlush(encoded, context.voidPromise());
+        } else {
+            context.write(encoded, context.voidPromise());
+        }
     }
 
     @Override
     public void send(byte[] frame) {
-        channel.writeAndFlush(WebSocketTextEncoding.INSTANCE.encode(channel.alloc(), frame), channel.voidPromise());
+        write(WebSocketTextEncoding.INSTANCE.encode(channel.alloc(), frame), true);
     }
 
     @Override
     public void flush() {
-        channel.flush();
+        context.flush();
     }
 
     @Override
