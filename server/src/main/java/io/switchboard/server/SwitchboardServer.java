@@ -87,6 +87,11 @@ public final class SwitchboardServer implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
+    /** The I/O transport the event loops run on. */
+    public EventLoops.Kind transport() {
+        return loops.kind();
+    }
+
     public ServerConfig config() {
         return config;
     }

@@ -1,0 +1,131 @@
+package io.switchboard.server.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.switchboard.protocol.Command;
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.FrameException;
+import io.switchboard.server.testing.RecordingConnection;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SessionTest {
+    private final EmbeddedChannel loop = new EmbeddedChannel();
+    private final RecordingConnection connection =
+            new RecordingConnection(loop.eventLoop(), new RecordingConnection.CountingEncoding());
+    private final ScriptedHandler handler = new ScriptedHandler();
+    private final Session sut = new Session("s1", "alice", connection, handler, 4);
+
+    @AfterEach
+    void closeLoop() {
+        loop.finishAndReleaseAll();
+    }
+
+    @Test
+    void repliesLeaveInArrivalOrderEvenWhenAnEarlierCommandCompletesLater() {
+        CompletableFuture<Reply> slow = new CompletableFuture<>();
+        handler.results.put("slow", slow);
+        sut.receive(frame("{\"type\":\"join_room\",\"id\":1,\"room\":\"slow\"}"));
+        sut.receive(frame("{\"type\":\"join_room\",\"id\":2,\"room\":\"fast\"}"));
+        sut.receive(frame("{oops"));
+        sut.receive(frame("{\"type\":\"ping\",\"id\":3}"));
+        assertThat(connection.written()).isEmpty();
+        assertThat(handler.served).containsExactly("slow");
+
+        slow.complete(Reply.ack(JsonNodeFactory.instance.objectNode().put("room", "slow")));
+        loop.runPendingTasks();
+
+        assertThat(handler.served).containsExactly("slow", "fast", "ping");
+        assertThat(connection.flushed()).containsExactly(
+                "{\"type\":\"ack\",\"id\":1,\"room\":\"slow\"}",
+                "{\"type\":\"ack\",\"id\":2,\"room\":\"fast\"}",
+                "{\"type\":\"error\",\"code\":\"bad_request\",\"message\":\"malformed JSON: Unexpected character ('o' (code 111)): was expecting double-quote to start field name\"}",
+                "{\"type\":\"pong\",\"id\":3}");
+    }
+
+    @Test
+    void aFailedCommandIsAnsweredWithItsErrorAndAnUnexpectedFailureWithInternal() {
+        handler.results.put("no", CompletableFuture.failedFuture(new FrameException(ErrorCode.FORBIDDEN, "not you")));
+        handler.results.put("boom", CompletableFuture.failedFuture(new IllegalStateException("bug")));
+        sut.receive(frame("{\"type\":\"join_room\",\"id\":\"a\",\"room\":\"no\"}"));
+        sut.receive(frame("{\"type\":\"join_room\",\"id\":\"b\",\"room\":\"boom\"}"));
+        sut.receive(frame("{\"type\":\"join_room\",\"room\":\"no\"}"));
+
+        assertThat(connection.flushed()).containsExactly(
+                "{\"type\":\"error\",\"id\":\"a\",\"code\":\"forbidden\",\"message\":\"not you\"}",
+                "{\"type\":\"error\",\"id\":\"b\",\"code\":\"internal\",\"message\":\"internal error\"}",
+                "{\"type\":\"error\",\"code\":\"forbidden\",\"message\":\"not you\"}");
+    }
+
+    @Test
+    void stopsReadingWhenTooManyCommandsWaitAndResumesOnceHalfAreServed() {
+        CompletableFuture<Reply> slow = new CompletableFuture<>();
+        handler.results.put("slow", slow);
+        sut.receive(frame("{\"type\":\"join_room\",\"id\":0,\"room\":\"slow\"}"));
+        for (int i = 1; i <= 5; i++) {
+            sut.receive(frame("{\"type\":\"ping\",\"id\":" + i + "}"));
+        }
+        assertThat(connection.readingPaused()).isTrue();
+
+        slow.complete(Reply.ack(null));
+        loop.runPendingTasks();
+        assertThat(connection.readingPaused()).isFalse();
+        assertThat(connection.flushed()).hasSize(6);
+    }
+
+    @Test
+    void aSessionOverItsOutboundBoundIsClosedAsASlowConsumerAndEndsOnce() {
+        sut.push(Unpooled.copiedBuffer("{\"n\":1}", StandardCharsets.UTF_8), true);
+        connection.overLimit(true);
+        sut.push(Unpooled.copiedBuffer("{\"n\":2}", StandardCharsets.UTF_8), true);
+
+        assertThat(connection.closeCode()).isEqualTo(4008);
+        assertThat(connection.written()).last()
+                .isEqualTo("{\"type\":\"disconnect\",\"code\":4008,\"reason\":\"slow consumer\",\"reconnect\":true}");
+        assertThat(sut.isOpen()).isFalse();
+        sut.push(Unpooled.copiedBuffer("{\"n\":3}", StandardCharsets.UTF_8), true);
+        assertThat(connection.written()).noneMatch(w -> w.contains("\"n\":3"));
+
+        loop.runPendingTasks();
+        sut.end();
+        assertThat(handler.closed).isEqualTo(1);
+    }
+
+    private static byte[] frame(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Answers each command with the result scripted for its room, or at once. */
+    private static final class ScriptedHandler implements CommandHandler {
+        final Map<String, CompletableFuture<Reply>> results = new HashMap<>();
+        final List<String> served = new ArrayList<>();
+        int closed;
+
+        @Override
+        public CompletionStage<Reply> handle(Session session, Command command) {
+            if (command instanceof Command.Ping) {
+                served.add("ping");
+                return CompletableFuture.completedFuture(Reply.pong());
+            }
+            String room = ((Command.JoinRoom) command).room();
+            served.add(room);
+            return results.getOrDefault(room,
+                    CompletableFuture.completedFuture(Reply.ack(JsonNodeFactory.instance.objectNode().put("room", room))));
+        }
+
+        @Override
+        public void closed(Session session) {
+            closed++;
+        }
+    }
+}
