@@ -5,6 +5,8 @@
 #   SERVER_OPTS   JVM options of the node (e.g. -Dio.netty.allocator.type=pooled)
 #   SERVER_ARGS   extra `serve` flags (e.g. --io-threads 1)
 #   SERVER_CPUS   CPUs the node may run on, for taskset (e.g. 0); BENCH_CPUS likewise
+#   BENCH_BATCH   1 runs the load generator under SCHED_BATCH, so that its threads, woken by
+#                 the node's writes, do not preempt the node on the shared cores
 #   PORT          port of the node (default 18080)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,5 +25,7 @@ for _ in $(seq 1 100); do
   kill -0 $server 2>/dev/null || { cat "$log" >&2; exit 1; }
   sleep 0.1
 done
+batch=""
+[ "${BENCH_BATCH:-0}" = 1 ] && batch="chrt --batch 0"
 # shellcheck disable=SC2086
-$(pin "${BENCH_CPUS:-}") java ${BENCH_OPTS:-} -jar "$jar" bench fanout "ws://127.0.0.1:$port" --server-pid "$server" --json "$@"
+$batch $(pin "${BENCH_CPUS:-}") java ${BENCH_OPTS:-} -jar "$jar" bench fanout "ws://127.0.0.1:$port" --server-pid "$server" --json "$@"

@@ -3,27 +3,19 @@ package io.switchboard.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
-import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.switchboard.protocol.Json;
 import io.switchboard.protocol.StreamPosition;
+import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +23,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -94,26 +87,8 @@ public final class SwitchboardClient implements AutoCloseable {
             connected.completeExceptionally(new SwitchboardException("unsupported", "wss:// is not supported yet"));
             return connected;
         }
-        int port = uri.getPort() > 0 ? uri.getPort() : 80;
-        ClientChannelHandler handler = new ClientChannelHandler(this,
-                WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13, null, false,
-                        headers, maxFrameBytes),
-                autoPong, maxFrameBytes);
-        Bootstrap bootstrap = new Bootstrap()
-                .group(group)
-                .channel(ClientEventLoops.channelType())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024), handler);
-                    }
-                });
-        InetSocketAddress remote = new InetSocketAddress(uri.getHost(), port);
-        var future = localAddress == null
-                ? bootstrap.connect(remote)
-                : bootstrap.connect(remote, new InetSocketAddress(localAddress, 0));
+        ClientChannelHandler handler = new ClientChannelHandler(this, uri, headers, autoPong, maxFrameBytes);
+        var future = WebSocketClientHandler.connect(group, uri, localAddress, connectTimeout, handler);
         channel = future.channel();
         future.addListener(f -> {
             if (!f.isSuccess()) {
@@ -243,18 +218,18 @@ public final class SwitchboardClient implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             ch.close();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("the close future never fails", e);
         }
     }
 
     // --- called by ClientChannelHandler on the I/O thread ---
 
-    void onText(io.netty.buffer.ByteBuf content) {
+    void onText(ByteBuf content) {
         JsonNode frame;
         try {
             frame = MAPPER.readTree(ByteBufUtil.getBytes(content));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             listener.onError(new SwitchboardException("bad_frame", "server sent invalid JSON: " + e.getMessage(), e));
             return;
         }
@@ -283,8 +258,8 @@ public final class SwitchboardClient implements AutoCloseable {
         }
     }
 
-    void onHandshakeRejected(int status, io.netty.buffer.ByteBuf body) {
-        connected.completeExceptionally(new HandshakeRejectedException(status, body.toString(StandardCharsets.UTF_8)));
+    void onHandshakeRejected(int status, String body) {
+        connected.completeExceptionally(new HandshakeRejectedException(status, body));
     }
 
     void onClosed(Events.Closed how, Throwable cause) {

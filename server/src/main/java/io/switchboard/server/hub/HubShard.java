@@ -124,23 +124,34 @@ final class HubShard {
         if (targets == null) {
             return;
         }
-        FrameEncoding lastEncoding = null;
-        ByteBuf bytes = null;
         // The last frame of a batch is written and flushed in one pass to the sessions that have
         // nothing else waiting; the others are flushed once at the end of the batch.
         boolean lastOfBatch = pending.isEmpty();
-        for (Session session : targets) {
-            if (!session.isOpen()) {
-                continue;
+        FrameEncoding encoding = null;
+        ByteBuf bytes = null;
+        try {
+            for (Session session : targets) {
+                if (!session.isOpen()) {
+                    continue;
+                }
+                if (session.encoding() != encoding) {
+                    encoding = session.encoding();
+                    if (bytes != null) {
+                        bytes.release();
+                    }
+                    // A copy of this loop's own: every write retains and releases its buffer,
+                    // and a count shared with other loops would bounce between their cores.
+                    bytes = delivery.frame.encoded(encoding).copy();
+                }
+                boolean waiting = session.awaitsFlush();
+                session.push(bytes.retainedDuplicate(), lastOfBatch);
+                if (!waiting && session.awaitsFlush()) {
+                    touched.add(session);
+                }
             }
-            if (session.encoding() != lastEncoding) {
-                lastEncoding = session.encoding();
-                bytes = delivery.frame.encoded(lastEncoding);
-            }
-            boolean waiting = session.awaitsFlush();
-            session.push(bytes.retainedDuplicate(), lastOfBatch);
-            if (!waiting && session.awaitsFlush()) {
-                touched.add(session);
+        } finally {
+            if (bytes != null) {
+                bytes.release();
             }
         }
     }

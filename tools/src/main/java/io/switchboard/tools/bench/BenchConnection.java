@@ -2,35 +2,20 @@ package io.switchboard.tools.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.switchboard.client.WebSocketClientHandler;
 import io.switchboard.protocol.Json;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A lean WebSocket connection for load generation. Room messages take a fast path that reads the
  * send time out of the frame without parsing it; every other frame is parsed as JSON.
  */
-final class BenchConnection extends SimpleChannelInboundHandler<Object> {
+final class BenchConnection extends WebSocketClientHandler {
     private static final ObjectMapper MAPPER = Json.mapper();
     private static final byte[] MESSAGE_PREFIX = "{\"type\":\"message\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TIME_FIELD = "\"t\":".getBytes(StandardCharsets.US_ASCII);
@@ -56,7 +41,6 @@ final class BenchConnection extends SimpleChannelInboundHandler<Object> {
         void onClose();
     }
 
-    private final WebSocketClientHandshaker handshaker;
     private final Listener listener;
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
     private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
@@ -64,27 +48,14 @@ final class BenchConnection extends SimpleChannelInboundHandler<Object> {
     private volatile Channel channel;
 
     private BenchConnection(URI uri, Listener listener) {
-        this.handshaker = WebSocketClientHandshakerFactory.newHandshaker(
-                uri, WebSocketVersion.V13, null, false, new DefaultHttpHeaders(), 16 * 1024 * 1024);
+        super(uri, new DefaultHttpHeaders(), true, 16 * 1024 * 1024);
         this.listener = listener;
     }
 
     /** Opens a connection to {@code uri} (from {@code source}, when not null). */
-    static BenchConnection open(EventLoopGroup group, Class<? extends SocketChannel> channelType, URI uri,
-                                InetAddress source, Listener listener) {
+    static BenchConnection open(EventLoopGroup group, URI uri, InetAddress source, Listener listener) {
         BenchConnection connection = new BenchConnection(uri, listener);
-        Bootstrap bootstrap = new Bootstrap().group(group).channel(channelType)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024), connection);
-                    }
-                });
-        int port = uri.getPort() > 0 ? uri.getPort() : 80;
-        InetSocketAddress remote = new InetSocketAddress(uri.getHost(), port);
-        var future = source == null ? bootstrap.connect(remote) : bootstrap.connect(remote, new InetSocketAddress(source, 0));
+        var future = connect(group, uri, source, Duration.ofSeconds(30), connection);
         connection.channel = future.channel();
         future.addListener(f -> {
             if (!f.isSuccess()) {
@@ -125,34 +96,12 @@ final class BenchConnection extends SimpleChannelInboundHandler<Object> {
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        handshaker.handshake(ctx.channel());
-        ctx.fireChannelActive();
+    protected void onHandshakeRejected(int status, String body) {
+        connected.completeExceptionally(new IOException("handshake answered " + status + ": " + body));
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
-        if (!handshaker.isHandshakeComplete()) {
-            FullHttpResponse response = (FullHttpResponse) msg;
-            if (!HttpResponseStatus.SWITCHING_PROTOCOLS.equals(response.status())) {
-                connected.completeExceptionally(new IOException("handshake answered " + response.status()));
-                ctx.close();
-                return;
-            }
-            handshaker.finishHandshake(ctx.channel(), response);
-            ctx.pipeline().addBefore(ctx.name(), "aggregator", new WebSocketFrameAggregator(16 * 1024 * 1024));
-            return;
-        }
-        if (msg instanceof TextWebSocketFrame) {
-            onText(((TextWebSocketFrame) msg).content());
-        } else if (msg instanceof PingWebSocketFrame) {
-            ctx.writeAndFlush(new PongWebSocketFrame(((PingWebSocketFrame) msg).content().retain()));
-        } else if (msg instanceof CloseWebSocketFrame) {
-            ctx.close();
-        }
-    }
-
-    private void onText(ByteBuf content) {
+    protected void onText(ByteBuf content) {
         if (startsWith(content, MESSAGE_PREFIX)) {
             listener.onMessage(sendTime(content));
             return;
@@ -201,17 +150,16 @@ final class BenchConnection extends SimpleChannelInboundHandler<Object> {
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        connected.completeExceptionally(new IOException("connection closed"));
-        pending.values().forEach(p -> p.completeExceptionally(new IOException("connection closed")));
+    protected void onClosed(int code, String reason) {
+        IOException closed = new IOException("connection closed: " + code + " " + reason);
+        connected.completeExceptionally(closed);
+        pending.values().forEach(p -> p.completeExceptionally(closed));
         listener.onClose();
-        ctx.fireChannelInactive();
     }
 
     @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    protected void onFailure(Throwable cause) {
         listener.onError(cause.toString());
-        ctx.close();
     }
 
     private static boolean startsWith(ByteBuf buf, byte[] prefix) {

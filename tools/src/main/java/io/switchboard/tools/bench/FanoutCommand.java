@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.switchboard.client.ClientEventLoops;
 import io.switchboard.protocol.Json;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -24,6 +25,9 @@ import java.util.function.IntFunction;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -73,6 +77,9 @@ final class FanoutCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON instead of a table.")
     boolean json;
 
+    @Spec
+    CommandSpec spec;
+
     private final Recorder latency = new Recorder(3);
     private final LongAdder delivered = new LongAdder();
     private final LongAdder errors = new LongAdder();
@@ -86,8 +93,8 @@ final class FanoutCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (subscribers < 0 || rooms < 1 || publishers < 1 || rate <= 0 || size < 0 || duration <= 0
                 || warmup < 0 || sourceAddresses < 1 || sourceAddresses > 254) {
-            System.err.println("bench: every count and duration must be positive (source addresses 1 to 254)");
-            return 2;
+            throw new ParameterException(spec.commandLine(),
+                    "every count and duration must be positive, and source addresses 1 to 254");
         }
         EventLoopGroup group = ClientEventLoops.create(ioThreads, "bench");
         Progress progress = new Progress("fanout");
@@ -147,11 +154,13 @@ final class FanoutCommand implements Callable<Integer> {
             progress.done();
 
             FanoutReport report = report(total, serverCpu, selfCpu);
+            PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
+                out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
             } else {
-                report.printTable(System.out);
+                report.printTable(out);
             }
+            out.flush();
             connections.forEach(BenchConnection::close);
             return report.missing() == 0 && report.errors() == 0 ? 0 : 1;
         } finally {
@@ -214,7 +223,7 @@ final class FanoutCommand implements Callable<Integer> {
             String userId = user.apply(i);
             URI uri = url.resolve("/ws/" + URLEncoder.encode(userId, StandardCharsets.UTF_8));
             InetAddress source = sourceAddress(i);
-            BenchConnection connection = BenchConnection.open(group, ClientEventLoops.channelType(), uri, source,
+            BenchConnection connection = BenchConnection.open(group, uri, source,
                     new Counting());
             out.add(connection);
             List<String> own = roomsOf.apply(i);

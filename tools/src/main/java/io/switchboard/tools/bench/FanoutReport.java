@@ -1,7 +1,7 @@
 package io.switchboard.tools.bench;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /** The results of one fan-out run; printed as a table or as JSON. */
@@ -35,7 +35,7 @@ record FanoutReport(
             @JsonProperty("max") double max) {
     }
 
-    void printTable(PrintStream out) {
+    void printTable(PrintWriter out) {
         row(out, "scenario", scenario + " against " + url);
         row(out, "load", String.format(Locale.ROOT, "%d subscribers in %d room(s), %d publisher(s), %.0f msg/s of %d B",
                 subscribers, rooms, publishers, targetRate, messageBytes));
@@ -60,7 +60,7 @@ record FanoutReport(
         return String.format(Locale.ROOT, "%.2f ms", value);
     }
 
-    private static void row(PrintStream out, String name, String value) {
+    private static void row(PrintWriter out, String name, String value) {
         out.printf(Locale.ROOT, "%-14s %s%n", name, value);
     }
 }

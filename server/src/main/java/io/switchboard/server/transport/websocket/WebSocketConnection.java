@@ -31,11 +31,14 @@ import org.slf4j.LoggerFactory;
 /** Adapts one upgraded WebSocket channel to its {@link Session}: frames in, frames out, closing. */
 final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFrame> implements Connection {
     private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
+    /** The name Netty's server handshaker gives the WebSocket frame encoder. */
+    private static final String ENCODER = "wsencoder";
 
     private final Channel channel;
     private final Duration closeTimeout;
     private final int maxFrameBytes;
     private Session session;
+    /** Where pre-encoded frames enter the pipeline. */
     private ChannelHandlerContext context;
     private boolean closing;
 
@@ -51,7 +54,10 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        this.context = ctx;
+        // Frames are encoded by the hub already: written from the encoder's own context, they
+        // start at the handler in front of it and skip it and everything behind it.
+        ChannelHandlerContext encoder = ctx.pipeline().context(ENCODER);
+        this.context = encoder != null ? encoder : ctx;
     }
 
     @Override
@@ -140,7 +146,6 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
 
     @Override
     public void write(ByteBuf encoded, boolean flush) {
-        // From this handler's context: the frame is already encoded, only the handlers in front matter.
         if (flush) {
             context.writeAndFlush(encoded, context.voidPromise());
         } else {

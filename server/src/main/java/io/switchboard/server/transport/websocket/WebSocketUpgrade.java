@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.switchboard.protocol.Names;
 import io.switchboard.server.auth.AuthenticationException;
 import io.switchboard.server.auth.Authenticator;
@@ -21,7 +20,6 @@ import io.switchboard.server.config.ServerConfig;
 import io.switchboard.server.node.Node;
 import io.switchboard.server.transport.http.HttpResponses;
 import io.switchboard.server.transport.http.HttpRouter;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,9 +98,7 @@ public final class WebSocketUpgrade {
         WebSocketConnection connection = new WebSocketConnection(channel, config.closeTimeout(), config.maxFrameBytes());
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast("ws-aggregator", new WebSocketFrameAggregator(config.maxFrameBytes()));
-        pipeline.addLast("ws-idle", new IdleStateHandler(
-                config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-        pipeline.addLast("ws-keepalive", new KeepAliveHandler(config.pingInterval()));
+        pipeline.addLast("ws-keepalive", new KeepAliveHandler(config.pingInterval(), config.idleTimeout()));
         pipeline.addLast("ws-session", connection);
         pipeline.remove(HttpRouter.NAME);
         connection.attach(node.open(userId, connection));
