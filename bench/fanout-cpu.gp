@@ -5,7 +5,7 @@ set output out
 set title "Switchboard server CPU per delivery (user + system), 1,000 members in one room"
 set xlabel "deliveries per second (thousands)"
 set ylabel "server CPU per delivery (us)"
-set yrange [0:*]
+set yrange [0:6]
 set grid
 set key top right
 set datafile separator "\t"

@@ -25,6 +25,8 @@ final class HubShard {
     private static final Logger log = LoggerFactory.getLogger(HubShard.class);
     /** Frames written before the touched sessions are flushed, so one batch stays bounded. */
     private static final int FLUSH_EVERY = 64;
+    /** Frames written in one task before the loop gets back to its sockets' reads. */
+    private static final int MAX_PER_TASK = 1024;
 
     private final EventLoop loop;
     private final Map<String, Set<Session>> rooms = new HashMap<>();
@@ -104,7 +106,7 @@ final class HubShard {
         drainScheduled.set(false);
         int written = 0;
         Delivery delivery;
-        while ((delivery = pending.poll()) != null) {
+        while (written < MAX_PER_TASK && (delivery = pending.poll()) != null) {
             try {
                 write(delivery);
             } catch (RuntimeException e) {
@@ -117,6 +119,9 @@ final class HubShard {
             }
         }
         flushTouched();
+        if (!pending.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+            loop.execute(this::drain);
+        }
     }
 
     private void write(Delivery delivery) {
