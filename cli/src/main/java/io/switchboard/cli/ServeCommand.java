@@ -57,6 +57,7 @@ final class ServeCommand implements Callable<Integer> {
             log.error(e.getMessage());
             return 2;
         }
+        // Handling the signals ourselves (not in a shutdown hook) lets a clean stop exit with 0.
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), signal -> stop.countDown());
         Signal.handle(new Signal("INT"), signal -> stop.countDown());

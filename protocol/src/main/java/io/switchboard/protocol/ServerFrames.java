@@ -84,9 +84,7 @@ public final class ServerFrames {
             g.writeFieldName("id");
             MAPPER.writeTree(g, id);
             if (fields != null) {
-                var it = fields.fields();
-                while (it.hasNext()) {
-                    var field = it.next();
+                for (var field : fields.properties()) {
                     g.writeFieldName(field.getKey());
                     MAPPER.writeTree(g, field.getValue());
                 }
