@@ -44,9 +44,13 @@ final class ServeCommand implements Callable<Integer> {
             defaultValue = "auto", converter = TransportConverter.class)
     EventLoops.Kind transport;
 
+    @Option(names = "--redis", description = "Form a cluster through this Redis, e.g. redis://127.0.0.1:6379 "
+            + "(default: run alone, in memory).")
+    String redis;
+
     @Override
     public Integer call() throws InterruptedException {
-        ServerConfig.Builder builder = ServerConfig.builder().host(host).port(port).ioThreads(ioThreads).transport(transport);
+        ServerConfig.Builder builder = ServerConfig.builder().host(host).port(port).ioThreads(ioThreads).transport(transport).redisUri(redis);
         if (nodeId != null) {
             builder.nodeId(nodeId);
         }
@@ -61,7 +65,14 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), signal -> stop.countDown());
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
-        try (SwitchboardServer server = SwitchboardServer.start(config)) {
+        SwitchboardServer server;
+        try {
+            server = SwitchboardServer.start(config);
+        } catch (IllegalStateException e) {
+            log.error("cannot start: {}", e.getMessage());
+            return 1;
+        }
+        try (server) {
             stop.await();
             log.info("signal received, shutting down");
         }

@@ -13,15 +13,20 @@ import io.switchboard.server.auth.Authenticator;
 import io.switchboard.server.auth.InsecureAuthenticator;
 import io.switchboard.server.broker.Broker;
 import io.switchboard.server.broker.MemoryBroker;
+import io.switchboard.server.broker.RedisBroker;
 import io.switchboard.server.config.ServerConfig;
 import io.switchboard.server.hub.Hub;
 import io.switchboard.server.node.Node;
+import io.switchboard.server.node.NodeLiveness;
 import io.switchboard.server.presence.MemoryPresenceStore;
 import io.switchboard.server.presence.PresenceStore;
+import io.switchboard.server.presence.RedisPresenceStore;
+import io.switchboard.server.redis.RedisConnector;
 import io.switchboard.server.transport.EventLoops;
 import io.switchboard.server.transport.HttpChannelInitializer;
 import io.switchboard.server.transport.websocket.WebSocketUpgrade;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +41,8 @@ public final class SwitchboardServer implements AutoCloseable {
     private final PresenceStore presence;
     private final Hub hub;
     private final Node node;
+    private final RedisConnector redis;
+    private final NodeLiveness liveness;
     private final Channel serverChannel;
     private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
     private volatile boolean running = true;
@@ -45,10 +52,24 @@ public final class SwitchboardServer implements AutoCloseable {
         this.loops = EventLoops.create(config.transport(), config.ioThreads());
         ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
         this.hub = new Hub(loops.group(), allocator);
-        this.broker = new MemoryBroker();
-        this.presence = new MemoryPresenceStore();
+        try {
+            if (config.redisUri() != null) {
+                this.redis = RedisConnector.connect(config.redisUri(), config.redisPrefix(), config.redisCommandTimeout());
+                this.broker = new RedisBroker(redis, config.unsubscribeGrace());
+                this.presence = new RedisPresenceStore(redis, config.nodeId(), config.nodeTimeout());
+            } else {
+                this.redis = null;
+                this.broker = new MemoryBroker();
+                this.presence = new MemoryPresenceStore();
+            }
+        } catch (RuntimeException e) {
+            loops.close();
+            throw e;
+        }
         broker.start(hub);
         this.node = new Node(config, hub, broker, presence, System::currentTimeMillis);
+        this.liveness = redis == null ? null
+                : new NodeLiveness(node, presence, loops.group().next(), config.heartbeatInterval());
         Authenticator authenticator = new InsecureAuthenticator();
         if (!authenticator.isSecure()) {
             log.warn("INSECURE MODE: no authentication is configured; any client may connect as any user "
@@ -64,17 +85,21 @@ public final class SwitchboardServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, allocator)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(queue / 2, queue))
-                .childHandler(new HttpChannelInitializer(webSocket, () -> running, connections));
+                .childHandler(new HttpChannelInitializer(webSocket, this::isReady, connections));
         try {
             this.serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
         } catch (RuntimeException e) {
+            closeBackends();
             loops.close();
             throw e;
         }
+        if (liveness != null) {
+            liveness.start();
+        }
         InetSocketAddress address = address();
-        log.info("node {} listening on {}:{} ({} transport, {} event loops, memory broker)",
+        log.info("node {} listening on {}:{} ({} transport, {} event loops, {})",
                 config.nodeId(), address.getHostString(), address.getPort(), loops.kind(),
-                loops.threads());
+                loops.threads(), redis == null ? "memory broker" : "Redis broker at " + config.redisUri());
     }
 
     /** Starts a node; returns once it accepts connections. */
@@ -85,6 +110,11 @@ public final class SwitchboardServer implements AutoCloseable {
     /** The address the node listens on (with the real port when {@code 0} was asked for). */
     public InetSocketAddress address() {
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** Ready for traffic: running, and the broker can move publications. */
+    public boolean isReady() {
+        return running && broker.isHealthy();
     }
 
     /** The I/O transport the event loops run on. */
@@ -114,12 +144,37 @@ public final class SwitchboardServer implements AutoCloseable {
         log.info("node {} stopping", config.nodeId());
         serverChannel.close().syncUninterruptibly();
         hub.closeAll(CloseCodes.GOING_AWAY, "server shutting down").join();
+        if (liveness != null) {
+            liveness.close();
+            // Leave the cluster now rather than when the heartbeat expires: the others see this
+            // node's users go offline at once.
+            node.departCluster().toCompletableFuture().orTimeout(SHUTDOWN_GRACE_MILLIS * 2, TimeUnit.MILLISECONDS)
+                    .exceptionally(failure -> {
+                        log.warn("node {}: could not remove its presence from the cluster: {}",
+                                config.nodeId(), failure.toString());
+                        return null;
+                    }).join();
+        }
         // Give clients a moment to answer the close; whatever is left is dropped with the loops.
         connections.newCloseFuture().awaitUninterruptibly(SHUTDOWN_GRACE_MILLIS);
         connections.close().awaitUninterruptibly(SHUTDOWN_GRACE_MILLIS);
         loops.close();
-        broker.close();
-        presence.close();
+        closeBackends();
         log.info("node {} stopped", config.nodeId());
+    }
+
+    private void closeBackends() {
+        if (liveness != null) {
+            liveness.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+        if (presence != null) {
+            presence.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
     }
 }

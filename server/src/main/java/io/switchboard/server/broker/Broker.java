@@ -28,6 +28,24 @@ public interface Broker extends AutoCloseable {
     /** The room's newest offset and its epoch. */
     CompletionStage<StreamPosition> position(String room);
 
+    /**
+     * Asks for the room's publications to reach this node, once per local member that joins;
+     * completes when they will. Each call is undone by one {@link #unsubscribeRoom}.
+     */
+    CompletionStage<Void> subscribeRoom(String room);
+
+    /** Undoes one {@link #subscribeRoom}; the last one lets the node stop receiving the room. */
+    void unsubscribeRoom(String room);
+
+    /** Like {@link #subscribeRoom}, for the frames to one user, once per local connection of theirs. */
+    CompletionStage<Void> subscribeUser(String user);
+
+    /** Undoes one {@link #subscribeUser}. */
+    void unsubscribeUser(String user);
+
+    /** Whether the broker can move publications now (readiness). */
+    boolean isHealthy();
+
     @Override
     void close();
 }

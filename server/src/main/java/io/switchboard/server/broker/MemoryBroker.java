@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentMap;
  * are delivered in offset order.
  */
 public final class MemoryBroker implements Broker {
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
     private final ConcurrentMap<String, RoomSequence> rooms = new ConcurrentHashMap<>();
     private volatile BrokerSink sink;
 
@@ -39,13 +41,13 @@ public final class MemoryBroker implements Broker {
         synchronized (sequence) {
             sink.deliverToRoom(room, frame);
         }
-        return CompletableFuture.completedFuture(null);
+        return DONE;
     }
 
     @Override
     public CompletionStage<Void> publishToUser(String user, byte[] frame) {
         sink.deliverToUser(user, frame);
-        return CompletableFuture.completedFuture(null);
+        return DONE;
     }
 
     @Override
@@ -54,6 +56,32 @@ public final class MemoryBroker implements Broker {
         synchronized (sequence) {
             return CompletableFuture.completedFuture(new StreamPosition(sequence.top, sequence.epoch));
         }
+    }
+
+    /** One node: every publication already reaches it. */
+    @Override
+    public CompletionStage<Void> subscribeRoom(String room) {
+        return DONE;
+    }
+
+    @Override
+    public void unsubscribeRoom(String room) {
+        // Nothing was subscribed.
+    }
+
+    @Override
+    public CompletionStage<Void> subscribeUser(String user) {
+        return DONE;
+    }
+
+    @Override
+    public void unsubscribeUser(String user) {
+        // Nothing was subscribed.
+    }
+
+    @Override
+    public boolean isHealthy() {
+        return true;
     }
 
     @Override

@@ -18,6 +18,12 @@ public final class ServerConfig {
     private final Duration pingInterval;
     private final Duration idleTimeout;
     private final Duration closeTimeout;
+    private final String redisUri;
+    private final String redisPrefix;
+    private final Duration redisCommandTimeout;
+    private final Duration heartbeatInterval;
+    private final Duration nodeTimeout;
+    private final Duration unsubscribeGrace;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -32,6 +38,12 @@ public final class ServerConfig {
         this.pingInterval = b.pingInterval;
         this.idleTimeout = b.idleTimeout;
         this.closeTimeout = b.closeTimeout;
+        this.redisUri = b.redisUri;
+        this.redisPrefix = b.redisPrefix;
+        this.redisCommandTimeout = b.redisCommandTimeout;
+        this.heartbeatInterval = b.heartbeatInterval;
+        this.nodeTimeout = b.nodeTimeout;
+        this.unsubscribeGrace = b.unsubscribeGrace;
     }
 
     public static Builder builder() {
@@ -44,7 +56,9 @@ public final class ServerConfig {
                 .host(host).port(port).nodeId(nodeId).ioThreads(ioThreads).transport(transport)
                 .maxFrameBytes(maxFrameBytes).maxRoomsPerConnection(maxRoomsPerConnection)
                 .outboundQueueBytes(outboundQueueBytes).maxPendingCommands(maxPendingCommands)
-                .pingInterval(pingInterval).idleTimeout(idleTimeout).closeTimeout(closeTimeout);
+                .pingInterval(pingInterval).idleTimeout(idleTimeout).closeTimeout(closeTimeout)
+                .redisUri(redisUri).redisPrefix(redisPrefix).redisCommandTimeout(redisCommandTimeout)
+                .heartbeatInterval(heartbeatInterval).nodeTimeout(nodeTimeout).unsubscribeGrace(unsubscribeGrace);
     }
 
     /** Address to listen on; {@code 0.0.0.0} by default. */
@@ -107,6 +121,36 @@ public final class ServerConfig {
         return closeTimeout;
     }
 
+    /** Redis to form a cluster through ({@code redis://host:port}); {@code null} runs alone in memory. */
+    public String redisUri() {
+        return redisUri;
+    }
+
+    /** Prefix of every Redis key and channel; {@code sb:} by default. */
+    public String redisPrefix() {
+        return redisPrefix;
+    }
+
+    /** How long a Redis command may take before it fails as {@code unavailable}. */
+    public Duration redisCommandTimeout() {
+        return redisCommandTimeout;
+    }
+
+    /** How often the node renews its heartbeat and looks for dead nodes. */
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    /** A node whose heartbeat is older than this is dead: its connections are removed. */
+    public Duration nodeTimeout() {
+        return nodeTimeout;
+    }
+
+    /** How long a channel with no local member stays subscribed, in case one comes back. */
+    public Duration unsubscribeGrace() {
+        return unsubscribeGrace;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig{host=" + host + ", port=" + port + ", nodeId=" + nodeId
@@ -115,7 +159,9 @@ public final class ServerConfig {
                 + ", outboundQueueBytes=" + outboundQueueBytes
                 + ", maxPendingCommands=" + maxPendingCommands
                 + ", pingInterval=" + pingInterval + ", idleTimeout=" + idleTimeout
-                + ", closeTimeout=" + closeTimeout + "}";
+                + ", closeTimeout=" + closeTimeout + ", redisUri=" + redisUri + ", redisPrefix=" + redisPrefix
+                + ", redisCommandTimeout=" + redisCommandTimeout + ", heartbeatInterval=" + heartbeatInterval
+                + ", nodeTimeout=" + nodeTimeout + ", unsubscribeGrace=" + unsubscribeGrace + "}";
     }
 
     /** Builds a {@link ServerConfig}; every setting starts at its documented default. */
@@ -132,6 +178,12 @@ public final class ServerConfig {
         private Duration pingInterval = Duration.ofSeconds(25);
         private Duration idleTimeout = Duration.ofSeconds(60);
         private Duration closeTimeout = Duration.ofSeconds(5);
+        private String redisUri;
+        private String redisPrefix = "sb:";
+        private Duration redisCommandTimeout = Duration.ofSeconds(2);
+        private Duration heartbeatInterval = Duration.ofSeconds(2);
+        private Duration nodeTimeout = Duration.ofSeconds(10);
+        private Duration unsubscribeGrace = Duration.ofSeconds(2);
 
         private Builder() {
         }
@@ -196,6 +248,36 @@ public final class ServerConfig {
             return this;
         }
 
+        public Builder redisUri(String redisUri) {
+            this.redisUri = redisUri;
+            return this;
+        }
+
+        public Builder redisPrefix(String redisPrefix) {
+            this.redisPrefix = Objects.requireNonNull(redisPrefix, "redisPrefix");
+            return this;
+        }
+
+        public Builder redisCommandTimeout(Duration redisCommandTimeout) {
+            this.redisCommandTimeout = Objects.requireNonNull(redisCommandTimeout, "redisCommandTimeout");
+            return this;
+        }
+
+        public Builder heartbeatInterval(Duration heartbeatInterval) {
+            this.heartbeatInterval = Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+            return this;
+        }
+
+        public Builder nodeTimeout(Duration nodeTimeout) {
+            this.nodeTimeout = Objects.requireNonNull(nodeTimeout, "nodeTimeout");
+            return this;
+        }
+
+        public Builder unsubscribeGrace(Duration unsubscribeGrace) {
+            this.unsubscribeGrace = Objects.requireNonNull(unsubscribeGrace, "unsubscribeGrace");
+            return this;
+        }
+
         /** Checks every setting and builds; an invalid one fails with a message naming it. */
         public ServerConfig build() {
             require(port >= 0 && port <= 65535, "port", "must be 0 to 65535, was " + port);
@@ -208,6 +290,14 @@ public final class ServerConfig {
             require(positive(pingInterval), "ping-interval", "must be positive");
             require(idleTimeout.compareTo(pingInterval) > 0, "idle-timeout", "must be longer than ping-interval");
             require(positive(closeTimeout), "close-timeout", "must be positive");
+            require(redisUri == null || redisUri.startsWith("redis://") || redisUri.startsWith("rediss://"),
+                    "redis", "must be a redis:// or rediss:// URI, was " + redisUri);
+            require(!redisPrefix.isEmpty(), "redis-prefix", "must not be empty");
+            require(positive(redisCommandTimeout), "redis-command-timeout", "must be positive");
+            require(positive(heartbeatInterval), "heartbeat-interval", "must be positive");
+            require(nodeTimeout.compareTo(heartbeatInterval.multipliedBy(2)) >= 0, "node-timeout",
+                    "must be at least twice heartbeat-interval");
+            require(!unsubscribeGrace.isNegative(), "unsubscribe-grace", "must not be negative");
             return new ServerConfig(this);
         }
 

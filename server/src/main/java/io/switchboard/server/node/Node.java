@@ -3,6 +3,7 @@ package io.switchboard.server.node;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.protocol.CloseCodes;
 import io.switchboard.protocol.Command;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.FrameException;
@@ -14,13 +15,18 @@ import io.switchboard.server.broker.Broker;
 import io.switchboard.server.config.NodeIds;
 import io.switchboard.server.config.ServerConfig;
 import io.switchboard.server.hub.Hub;
+import io.switchboard.server.presence.LocalConnection;
 import io.switchboard.server.presence.Member;
+import io.switchboard.server.presence.PresenceChange;
 import io.switchboard.server.presence.PresenceStore;
 import io.switchboard.server.session.CommandHandler;
 import io.switchboard.server.session.Connection;
 import io.switchboard.server.session.Reply;
 import io.switchboard.server.session.Session;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
@@ -55,18 +61,31 @@ public final class Node implements CommandHandler {
     }
 
     /**
-     * Opens a session for an authenticated user on a new connection: {@code connected} first,
-     * then the session is indexed and, if it is the user's first connection, {@code online}.
+     * Opens a session for an authenticated user on a new connection. Once this node receives
+     * the user's frames (the broker subscribed), the session sends {@code connected}, is indexed
+     * and starts serving commands; a user's first connection anywhere emits {@code online}.
+     * When the broker cannot subscribe, the connection is closed with 1013 (try again later).
      * Call on the connection's loop.
      */
     public Session open(String userId, Connection connection) {
         Session session = new Session(NodeIds.token(16), userId, connection, this, config.maxPendingCommands());
-        session.send(ServerFrames.connected(userId, session.id(), config.nodeId()));
-        hub.register(session);
-        presence.connect(userId, session.id())
-                .thenCompose(first -> first ? announcePresence(userId, true) : DONE)
-                .whenComplete((v, e) -> logFailure(e, session, "presence on connect"));
-        log.debug("{} opened from {}", session, connection.remoteAddress());
+        broker.subscribeUser(userId).whenComplete((v, failure) -> session.execute(() -> {
+            if (failure != null || session.isEnded()) {
+                broker.unsubscribeUser(userId);
+                if (failure != null) {
+                    log.warn("{}: cannot subscribe to the user's frames, refusing: {}", session, failure.toString());
+                    session.close(CloseCodes.TRY_AGAIN_LATER, "message broker unavailable", true);
+                }
+                return;
+            }
+            session.send(ServerFrames.connected(userId, session.id(), config.nodeId()));
+            hub.register(session);
+            session.start();
+            presence.connect(userId, session.id())
+                    .thenCompose(first -> first ? announce(PresenceChange.online(userId, true)) : DONE)
+                    .whenComplete((x, e) -> logFailure(e, session, "presence on connect"));
+            log.debug("{} opened from {}", session, connection.remoteAddress());
+        }));
         return session;
     }
 
@@ -76,10 +95,44 @@ public final class Node implements CommandHandler {
             leave(session, room).whenComplete((v, e) -> logFailure(e, session, "leaving " + room + " on close"));
         }
         hub.unregister(session);
+        broker.unsubscribeUser(session.userId());
         presence.disconnect(session.userId(), session.id())
-                .thenCompose(last -> last ? announcePresence(session.userId(), false) : DONE)
+                .thenCompose(last -> last ? announce(PresenceChange.online(session.userId(), false)) : DONE)
                 .whenComplete((v, e) -> logFailure(e, session, "presence on close"));
         log.debug("{} closed", session);
+    }
+
+    /** Emits the event of a presence change decided by the store, to the cluster. */
+    public CompletionStage<Void> announce(PresenceChange change) {
+        if (change.room() == null) {
+            return broker.publishEvent(Names.PRESENCE_ROOM,
+                    ServerFrames.presence(change.user(), change.present(), clock.getAsLong()));
+        }
+        return broker.publishEvent(change.room(), ServerFrames.membership(change.room(), change.user(), change.present()));
+    }
+
+    /**
+     * Makes the presence store hold exactly this node's connections again, after it was
+     * unreachable, and emits the events of whatever that changed.
+     */
+    public CompletionStage<Void> resync() {
+        return hub.collect(s -> new LocalConnection(s.userId(), s.id(), Set.copyOf(s.rooms())))
+                .thenCompose(presence::resync)
+                .thenCompose(this::announceAll);
+    }
+
+    /** Removes everything this node registered in the presence store and emits the events. */
+    public CompletionStage<Void> departCluster() {
+        return presence.reap(config.nodeId()).thenCompose(this::announceAll);
+    }
+
+    /** Emits the events of several changes (a dead node's departures, a resync). */
+    public CompletionStage<Void> announceAll(List<PresenceChange> changes) {
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        for (PresenceChange change : changes) {
+            sent.add(announce(change).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0]));
     }
 
     @Override
@@ -103,21 +156,35 @@ public final class Node implements CommandHandler {
 
     private CompletionStage<Reply> join(Session session, Command.JoinRoom command) {
         String room = command.room();
-        if (!session.rooms().contains(room)) {
-            if (session.rooms().size() >= config.maxRoomsPerConnection()) {
-                return failed(ErrorCode.LIMIT_EXCEEDED,
-                        "a connection may be in at most " + config.maxRoomsPerConnection() + " rooms");
-            }
-            session.rooms().add(room);
-            hub.addMember(room, session);
-            if (!Names.PRESENCE_ROOM.equals(room)) {
-                return presence.join(room, session.userId(), session.id())
-                        .thenCompose(first -> first ? announceMembership(room, session.userId(), true) : DONE)
-                        .thenCompose(v -> broker.position(room))
-                        .thenApply(position -> joinAck(room, position, command));
-            }
+        if (session.rooms().contains(room)) {
+            return broker.position(room).thenApply(position -> joinAck(room, position, command));
         }
-        return broker.position(room).thenApply(position -> joinAck(room, position, command));
+        if (session.rooms().size() >= config.maxRoomsPerConnection()) {
+            return failed(ErrorCode.LIMIT_EXCEEDED,
+                    "a connection may be in at most " + config.maxRoomsPerConnection() + " rooms");
+        }
+        session.rooms().add(room);
+        hub.addMember(room, session);
+        // Subscribed before anything else: whatever is published after the ack reaches the session.
+        return broker.subscribeRoom(room)
+                .handle((v, failure) -> {
+                    if (failure != null) {
+                        session.execute(() -> {
+                            if (session.rooms().remove(room)) {
+                                hub.removeMember(room, session);
+                            }
+                        });
+                        broker.unsubscribeRoom(room);
+                        throw asCompletion(failure);
+                    }
+                    return v;
+                })
+                .thenCompose(v -> Names.PRESENCE_ROOM.equals(room)
+                        ? DONE
+                        : presence.join(room, session.userId(), session.id())
+                                .thenCompose(first -> first ? announce(PresenceChange.membership(room, session.userId(), true)) : DONE))
+                .thenCompose(v -> broker.position(room))
+                .thenApply(position -> joinAck(room, position, command));
     }
 
     private static Reply joinAck(String room, StreamPosition position, Command.JoinRoom command) {
@@ -135,11 +202,12 @@ public final class Node implements CommandHandler {
             return DONE;
         }
         hub.removeMember(room, session);
+        broker.unsubscribeRoom(room);
         if (Names.PRESENCE_ROOM.equals(room)) {
             return DONE;
         }
         return presence.leave(room, session.userId(), session.id())
-                .thenCompose(last -> last ? announceMembership(room, session.userId(), false) : DONE);
+                .thenCompose(last -> last ? announce(PresenceChange.membership(room, session.userId(), false)) : DONE);
     }
 
     private CompletionStage<Reply> publish(Session session, Command.RoomMessage command) {
@@ -176,12 +244,8 @@ public final class Node implements CommandHandler {
         });
     }
 
-    private CompletionStage<Void> announcePresence(String userId, boolean online) {
-        return broker.publishEvent(Names.PRESENCE_ROOM, ServerFrames.presence(userId, online, clock.getAsLong()));
-    }
-
-    private CompletionStage<Void> announceMembership(String room, String userId, boolean joined) {
-        return broker.publishEvent(room, ServerFrames.membership(room, userId, joined));
+    private static CompletionException asCompletion(Throwable failure) {
+        return failure instanceof CompletionException ? (CompletionException) failure : new CompletionException(failure);
     }
 
     private static ObjectNode fields() {
@@ -193,7 +257,14 @@ public final class Node implements CommandHandler {
     }
 
     private static void logFailure(Throwable failure, Session session, String what) {
-        if (failure != null) {
+        if (failure == null) {
+            return;
+        }
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof FrameException && ((FrameException) cause).code() == ErrorCode.UNAVAILABLE) {
+            // The store is down; the node re-registers its connections when it is back.
+            log.warn("{}: {} failed: {}", session, what, cause.getMessage());
+        } else {
             log.error("{}: {} failed", session, what, failure);
         }
     }

@@ -1,6 +1,8 @@
 package io.switchboard.server.presence;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -25,6 +27,31 @@ public interface PresenceStore extends AutoCloseable {
 
     /** Every connected user with their connection counts, ordered by user id. */
     CompletionStage<List<Member>> online();
+
+    /**
+     * Tells the store this node is alive, and answers the other nodes that have stopped saying
+     * so. A store that outlives no node (memory) has none.
+     */
+    default CompletionStage<List<String>> heartbeat() {
+        return CompletableFuture.completedFuture(List.of());
+    }
+
+    /**
+     * Removes every connection a dead node had registered; answers the changes this made (users
+     * gone offline, rooms left), for which the node emits events. Safe to run from several
+     * nodes at once: each change is made, and answered, once.
+     */
+    default CompletionStage<List<PresenceChange>> reap(String deadNode) {
+        return CompletableFuture.completedFuture(List.of());
+    }
+
+    /**
+     * Makes the store hold exactly this node's {@code live} connections and memberships again
+     * (after the store was unreachable or lost its data); answers the changes this made.
+     */
+    default CompletionStage<List<PresenceChange>> resync(Collection<LocalConnection> live) {
+        return CompletableFuture.completedFuture(List.of());
+    }
 
     @Override
     void close();

@@ -36,6 +36,7 @@ public final class Session {
     private final ArrayDeque<Inbound> inbox = new ArrayDeque<>();
     private State state = State.OPEN;
     private boolean busy;
+    private boolean started;
     private boolean readingPaused;
     private boolean flushScheduled;
 
@@ -57,6 +58,16 @@ public final class Session {
 
     public EventLoop eventLoop() {
         return connection.eventLoop();
+    }
+
+    /** Runs {@code task} on this session's loop: now when called there, else as a task of the loop. */
+    public void execute(Runnable task) {
+        EventLoop loop = connection.eventLoop();
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
     }
 
     public FrameEncoding encoding() {
@@ -95,9 +106,18 @@ public final class Session {
         serveInbox();
     }
 
+    /**
+     * Starts serving commands; those that arrived before wait until then, so that nothing is
+     * answered before the {@code connected} frame.
+     */
+    public void start() {
+        started = true;
+        serveInbox();
+    }
+
     private void serveInbox() {
         Inbound item;
-        while (!busy && state == State.OPEN && (item = inbox.poll()) != null) {
+        while (started && !busy && state == State.OPEN && (item = inbox.poll()) != null) {
             if (item.error != null) {
                 send(ServerFrames.error(item.error.id(), item.error.code(), item.error.getMessage()));
                 continue;
@@ -111,6 +131,12 @@ public final class Session {
             busy = true;
             result.whenComplete((reply, failure) -> eventLoop().execute(() -> {
                 busy = false;
+                if (state == State.ENDED) {
+                    // The connection went while the command ran; forget the session only now,
+                    // so that the command's effects are undone rather than left behind.
+                    handler.closed(this);
+                    return;
+                }
                 answer(command, result);
                 serveInbox();
             }));
@@ -214,14 +240,25 @@ public final class Session {
         eventLoop().execute(this::end);
     }
 
-    /** The transport's connection is gone; forget the session. Idempotent. */
+    /**
+     * The transport's connection is gone; forget the session. Idempotent. A session that never
+     * started is left to whoever was starting it; one with a command in flight is forgotten
+     * when that command completes.
+     */
     public void end() {
         if (state == State.ENDED) {
             return;
         }
         state = State.ENDED;
         inbox.clear();
-        handler.closed(this);
+        if (started && !busy) {
+            handler.closed(this);
+        }
+    }
+
+    /** Whether the session has ended (its connection is gone or going). */
+    public boolean isEnded() {
+        return state != State.OPEN;
     }
 
     @Override

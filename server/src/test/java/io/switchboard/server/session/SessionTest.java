@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class SessionTest {
@@ -25,6 +26,11 @@ class SessionTest {
             new RecordingConnection(loop.eventLoop(), new RecordingConnection.CountingEncoding());
     private final ScriptedHandler handler = new ScriptedHandler();
     private final Session sut = new Session("s1", "alice", connection, handler, 4);
+
+    @BeforeEach
+    void start() {
+        sut.start();
+    }
 
     @AfterEach
     void closeLoop() {
@@ -51,6 +57,29 @@ class SessionTest {
                 "{\"type\":\"ack\",\"id\":2,\"room\":\"fast\"}",
                 "{\"type\":\"error\",\"code\":\"bad_request\",\"message\":\"malformed JSON: Unexpected character ('o' (code 111)): was expecting double-quote to start field name\"}",
                 "{\"type\":\"pong\",\"id\":3}");
+    }
+
+    @Test
+    void commandsThatArriveBeforeTheSessionStartsWaitForIt() {
+        Session fresh = new Session("s2", "bob", connection, handler, 4);
+        fresh.receive(frame("{\"type\":\"ping\",\"id\":1}"));
+        assertThat(handler.served).isEmpty();
+        fresh.send(frame("{\"type\":\"connected\"}"));
+        fresh.start();
+        assertThat(connection.flushed()).containsExactly("{\"type\":\"connected\"}", "{\"type\":\"pong\",\"id\":1}");
+    }
+
+    @Test
+    void aSessionThatEndsWithACommandInFlightIsForgottenWhenTheCommandCompletes() {
+        CompletableFuture<Reply> slow = new CompletableFuture<>();
+        handler.results.put("slow", slow);
+        sut.receive(frame("{\"type\":\"join_room\",\"id\":1,\"room\":\"slow\"}"));
+        sut.end();
+        assertThat(handler.closed).isZero();
+        slow.complete(Reply.ack(null));
+        loop.runPendingTasks();
+        assertThat(handler.closed).isEqualTo(1);
+        assertThat(connection.written()).isEmpty();
     }
 
     @Test

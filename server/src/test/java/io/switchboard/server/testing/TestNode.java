@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class TestNode implements BeforeEachCallback, AfterEachCallback {
     private final Consumer<ServerConfig.Builder> settings;
+    private final String nodeId;
     private final List<SwitchboardClient> clients = new CopyOnWriteArrayList<>();
     private SwitchboardServer server;
 
@@ -31,29 +32,53 @@ public final class TestNode implements BeforeEachCallback, AfterEachCallback {
         this(b -> { });
     }
 
+    /** A node named {@code nodeId} with some settings changed from the test defaults. */
+    public TestNode(String nodeId, Consumer<ServerConfig.Builder> settings) {
+        this.nodeId = nodeId;
+        this.settings = settings;
+    }
+
     /** A node with some settings changed from the test defaults. */
     public TestNode(Consumer<ServerConfig.Builder> settings) {
-        this.settings = settings;
+        this("test-node", settings);
+    }
+
+    /** {@code http://127.0.0.1:PORT} followed by {@code path}. */
+    public URI httpUri(String path) {
+        return URI.create("http://127.0.0.1:" + port() + path);
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
+        start();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        stop();
+    }
+
+    /** Starts the node (done before each test when registered as an extension). */
+    public void start() {
         ServerConfig.Builder builder = ServerConfig.builder()
                 .host("127.0.0.1")
                 .port(0)
-                .nodeId("test-node")
+                .nodeId(nodeId)
                 .ioThreads(2);
         settings.accept(builder);
         server = SwitchboardServer.start(builder.build());
     }
 
-    @Override
-    public void afterEach(ExtensionContext context) {
+    /** Drops every client this node's test opened, then stops the node. */
+    public void stop() {
         for (SwitchboardClient client : clients) {
             client.abort();
         }
         clients.clear();
-        server.close();
+        if (server != null) {
+            server.close();
+            server = null;
+        }
     }
 
     public SwitchboardServer server() {

@@ -1,0 +1,95 @@
+package io.switchboard.server.node;
+
+import io.switchboard.server.presence.PresenceStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this node registered in the cluster and cleans up after nodes that died: every interval
+ * it renews its heartbeat, learns which nodes stopped renewing theirs, and removes their
+ * connections (emitting offline and leave). After the store was unreachable, or on the first
+ * beat, it re-registers this node's connections.
+ */
+public final class NodeLiveness implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NodeLiveness.class);
+
+    private final Node node;
+    private final PresenceStore presence;
+    private final ScheduledExecutorService timer;
+    private final Duration interval;
+    private final AtomicBoolean beating = new AtomicBoolean();
+    private volatile boolean registered;
+    private ScheduledFuture<?> task;
+
+    public NodeLiveness(Node node, PresenceStore presence, ScheduledExecutorService timer, Duration interval) {
+        this.node = node;
+        this.presence = presence;
+        this.timer = timer;
+        this.interval = interval;
+    }
+
+    public void start() {
+        task = timer.scheduleWithFixedDelay(this::beat, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void beat() {
+        if (!beating.compareAndSet(false, true)) {
+            return;
+        }
+        presence.heartbeat().whenComplete((expired, failure) -> {
+            if (failure != null) {
+                if (registered) {
+                    log.warn("node {}: heartbeat failed, presence store unreachable: {}", node.id(), failure.toString());
+                }
+                registered = false;
+                beating.set(false);
+                return;
+            }
+            boolean wasRegistered = registered;
+            registered = true;
+            var resync = wasRegistered ? java.util.concurrent.CompletableFuture.<Void>completedFuture(null)
+                    : node.resync().toCompletableFuture();
+            resync.whenComplete((v, e) -> {
+                if (e != null) {
+                    log.warn("node {}: re-registering connections failed: {}", node.id(), e.toString());
+                    registered = false;
+                } else if (!wasRegistered) {
+                    log.info("node {}: connections registered in the presence store", node.id());
+                }
+                reapAll(expired);
+                beating.set(false);
+            });
+        });
+    }
+
+    private void reapAll(List<String> expired) {
+        for (String dead : expired) {
+            presence.reap(dead)
+                    .thenCompose(changes -> {
+                        if (!changes.isEmpty()) {
+                            log.info("node {}: node {} stopped; removed its presence ({} events)",
+                                    node.id(), dead, changes.size());
+                        }
+                        return node.announceAll(changes);
+                    })
+                    .whenComplete((v, e) -> {
+                        if (e != null) {
+                            log.warn("node {}: cleaning up after node {} failed: {}", node.id(), dead, e.toString());
+                        }
+                    });
+        }
+    }
+
+    @Override
+    public void close() {
+        if (task != null) {
+            task.cancel(false);
+        }
+    }
+}

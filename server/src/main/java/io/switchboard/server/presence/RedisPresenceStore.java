@@ -1,0 +1,222 @@
+package io.switchboard.server.presence;
+
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.switchboard.server.redis.LuaScript;
+import io.switchboard.server.redis.RedisConnector;
+import io.switchboard.server.redis.RedisKeys;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Cluster-wide presence in Redis. Each connection is recorded once in a set, and first/last is
+ * decided in the same Lua script that changes the count, so every change is seen by exactly one
+ * node. Every node also lists what it registered, under its heartbeat, so that survivors can
+ * remove the connections of a node that died.
+ */
+public final class RedisPresenceStore implements PresenceStore {
+    private static final LuaScript ADD = LuaScript.load("add_presence");
+    private static final LuaScript REMOVE = LuaScript.load("remove_presence");
+    private static final LuaScript HEARTBEAT = LuaScript.load("heartbeat");
+
+    private final RedisConnector redis;
+    private final RedisKeys keys;
+    private final String node;
+    private final Duration nodeTimeout;
+
+    public RedisPresenceStore(RedisConnector redis, String node, Duration nodeTimeout) {
+        this.redis = redis;
+        this.keys = redis.keys();
+        this.node = node;
+        this.nodeTimeout = nodeTimeout;
+    }
+
+    @Override
+    public CompletionStage<Boolean> connect(String user, String connectionId) {
+        return add(connectionKeys(user, node), user, connectionId, RedisKeys.join(user, connectionId));
+    }
+
+    @Override
+    public CompletionStage<Boolean> disconnect(String user, String connectionId) {
+        return remove(connectionKeys(user, node), user, connectionId, RedisKeys.join(user, connectionId));
+    }
+
+    @Override
+    public CompletionStage<Boolean> join(String room, String user, String connectionId) {
+        return add(membershipKeys(room, node), user, RedisKeys.join(user, connectionId),
+                RedisKeys.join(room, user, connectionId));
+    }
+
+    @Override
+    public CompletionStage<Boolean> leave(String room, String user, String connectionId) {
+        return remove(membershipKeys(room, node), user, RedisKeys.join(user, connectionId),
+                RedisKeys.join(room, user, connectionId));
+    }
+
+    @Override
+    public CompletionStage<List<Member>> members(String room) {
+        return counts(keys.roomMembers(room));
+    }
+
+    @Override
+    public CompletionStage<List<Member>> online() {
+        return counts(keys.online());
+    }
+
+    @Override
+    public CompletionStage<List<String>> heartbeat() {
+        CompletionStage<List<byte[]>> expired = HEARTBEAT.run(redis.commands(), ScriptOutputType.MULTI,
+                new byte[][] {keys.nodes(), keys.nodeAlive(node)},
+                RedisKeys.bytes(node), RedisKeys.bytes(Long.toString(nodeTimeout.toMillis())),
+                RedisKeys.bytes(RedisKeys.text(keys.nodeAlive(""))));
+        return unavailableOnFailure(expired.thenApply(ids -> ids.stream().map(RedisKeys::text).toList()));
+    }
+
+    @Override
+    public CompletionStage<List<PresenceChange>> reap(String deadNode) {
+        SetArgs once = SetArgs.Builder.nx().px(nodeTimeout.toMillis() * 3);
+        // Only the node that takes the lock cleans up; it forgets the dead node once it is done,
+        // so a reaper that dies halfway leaves the work to the next one after the lock expires.
+        return unavailableOnFailure(redis.commands().set(keys.reapLock(deadNode), RedisKeys.bytes(node), once)
+                .thenCompose(taken -> !"OK".equals(taken)
+                        ? CompletableFuture.completedFuture(List.<PresenceChange>of())
+                        : removeAll(deadNode, Set.of(), Set.of()).thenCompose(changes -> redis.commands()
+                                .srem(keys.nodes(), RedisKeys.bytes(deadNode)).thenApply(n -> changes))));
+    }
+
+    @Override
+    public CompletionStage<List<PresenceChange>> resync(Collection<LocalConnection> live) {
+        Set<String> liveConnections = new HashSet<>();
+        Set<String> liveMemberships = new HashSet<>();
+        for (LocalConnection connection : live) {
+            liveConnections.add(RedisKeys.join(connection.user(), connection.connectionId()));
+            for (String room : connection.rooms()) {
+                liveMemberships.add(RedisKeys.join(room, connection.user(), connection.connectionId()));
+            }
+        }
+        CompletionStage<List<PresenceChange>> removed = removeAll(node, liveConnections, liveMemberships);
+        return unavailableOnFailure(removed.thenCompose(changes -> {
+            List<CompletableFuture<Void>> adds = new ArrayList<>();
+            List<PresenceChange> all = new ArrayList<>(changes);
+            for (LocalConnection connection : live) {
+                String user = connection.user();
+                adds.add(connect(user, connection.connectionId()).thenAccept(first -> {
+                    if (first) {
+                        synchronized (all) {
+                            all.add(PresenceChange.online(user, true));
+                        }
+                    }
+                }).toCompletableFuture());
+                for (String room : connection.rooms()) {
+                    adds.add(join(room, user, connection.connectionId()).thenAccept(first -> {
+                        if (first) {
+                            synchronized (all) {
+                                all.add(PresenceChange.membership(room, user, true));
+                            }
+                        }
+                    }).toCompletableFuture());
+                }
+            }
+            return CompletableFuture.allOf(adds.toArray(new CompletableFuture<?>[0])).thenApply(v -> all);
+        }));
+    }
+
+    @Override
+    public void close() {
+        // The connections belong to the RedisConnector, which the server closes.
+    }
+
+    /** Removes what {@code owner} registered except what is in the keep sets; answers the last-connection changes. */
+    private CompletionStage<List<PresenceChange>> removeAll(String owner, Set<String> keepConnections,
+                                                           Set<String> keepMemberships) {
+        List<PresenceChange> changes = new ArrayList<>();
+        CompletionStage<Void> rooms = redis.commands().smembers(keys.nodeMemberships(owner)).thenCompose(members -> {
+            List<CompletableFuture<Void>> removals = new ArrayList<>();
+            for (byte[] member : members) {
+                String entry = RedisKeys.text(member);
+                if (keepMemberships.contains(entry)) {
+                    continue;
+                }
+                String[] parts = entry.split(RedisKeys.SEPARATOR, 3);
+                removals.add(remove(membershipKeys(parts[0], owner), parts[1], RedisKeys.join(parts[1], parts[2]), entry)
+                        .thenAccept(last -> record(changes, last, PresenceChange.membership(parts[0], parts[1], false)))
+                        .toCompletableFuture());
+            }
+            return CompletableFuture.allOf(removals.toArray(new CompletableFuture<?>[0]));
+        });
+        return rooms.thenCompose(v -> redis.commands().smembers(keys.nodeConnections(owner))).thenCompose(members -> {
+            List<CompletableFuture<Void>> removals = new ArrayList<>();
+            for (byte[] member : members) {
+                String entry = RedisKeys.text(member);
+                if (keepConnections.contains(entry)) {
+                    continue;
+                }
+                String[] parts = entry.split(RedisKeys.SEPARATOR, 2);
+                removals.add(remove(connectionKeys(parts[0], owner), parts[0], parts[1], entry)
+                        .thenAccept(last -> record(changes, last, PresenceChange.online(parts[0], false)))
+                        .toCompletableFuture());
+            }
+            return CompletableFuture.allOf(removals.toArray(new CompletableFuture<?>[0])).thenApply(x -> changes);
+        });
+    }
+
+    private static void record(List<PresenceChange> changes, boolean happened, PresenceChange change) {
+        if (happened) {
+            synchronized (changes) {
+                changes.add(change);
+            }
+        }
+    }
+
+    private byte[][] connectionKeys(String user, String owner) {
+        return new byte[][] {keys.userConnections(user), keys.online(), keys.nodeConnections(owner)};
+    }
+
+    private byte[][] membershipKeys(String room, String owner) {
+        return new byte[][] {keys.roomConnections(room), keys.roomMembers(room), keys.nodeMemberships(owner)};
+    }
+
+    private CompletionStage<Boolean> add(byte[][] scriptKeys, String user, String member, String registryMember) {
+        return script(ADD, scriptKeys, user, member, registryMember);
+    }
+
+    private CompletionStage<Boolean> remove(byte[][] scriptKeys, String user, String member, String registryMember) {
+        return script(REMOVE, scriptKeys, user, member, registryMember);
+    }
+
+    private CompletionStage<Boolean> script(LuaScript script, byte[][] scriptKeys, String user, String member,
+                                            String registryMember) {
+        CompletionStage<Long> result = script.run(redis.commands(), ScriptOutputType.INTEGER, scriptKeys,
+                RedisKeys.bytes(user), RedisKeys.bytes(member), RedisKeys.bytes(registryMember));
+        return unavailableOnFailure(result.thenApply(n -> n == 1L));
+    }
+
+    private CompletionStage<List<Member>> counts(byte[] hash) {
+        return unavailableOnFailure(redis.commands().hgetall(hash).thenApply(RedisPresenceStore::members));
+    }
+
+    private static List<Member> members(Map<byte[], byte[]> counts) {
+        List<Member> out = new ArrayList<>(counts.size());
+        counts.forEach((user, n) -> out.add(new Member(RedisKeys.text(user), Integer.parseInt(RedisKeys.text(n)))));
+        out.sort(Comparator.comparing(Member::userId));
+        return out;
+    }
+
+    private static <T> CompletionStage<T> unavailableOnFailure(CompletionStage<T> stage) {
+        return stage.handle((value, failure) -> {
+            if (failure != null) {
+                throw new CompletionException(RedisConnector.unavailable(failure));
+            }
+            return value;
+        });
+    }
+}

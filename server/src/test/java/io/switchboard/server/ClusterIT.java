@@ -1,0 +1,210 @@
+package io.switchboard.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.switchboard.client.Events;
+import io.switchboard.server.testing.Recorder;
+import io.switchboard.server.testing.TestClient;
+import io.switchboard.server.testing.TestCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Three nodes clustered through a real Redis. */
+class ClusterIT {
+    @RegisterExtension
+    final TestCluster cluster = new TestCluster(3);
+
+    @Test
+    void everyMemberOnEveryNodeGetsEachRoomMessageOnceInOneOrderUnderConcurrentPublishers() throws Exception {
+        int perPublisher = 200;
+        List<TestClient> publishers = new ArrayList<>();
+        List<TestClient> everyone = new ArrayList<>();
+        for (int n = 0; n < 3; n++) {
+            TestClient publisher = cluster.node(n).connect("publisher-" + n);
+            publishers.add(publisher);
+            everyone.add(publisher);
+            everyone.add(cluster.node(n).connect("reader-" + n));
+            everyone.add(cluster.node(n).connect("roamer"));
+        }
+        for (TestClient client : everyone) {
+            client.client().join("race").join();
+        }
+
+        List<CompletableFuture<Long>> acks = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (TestClient publisher : publishers) {
+            threads.add(new Thread(() -> {
+                for (int i = 0; i < perPublisher; i++) {
+                    acks.add(publisher.client().publish("race", Map.of("p", publisher.user(), "i", i)));
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread thread : threads) {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
+        int total = 3 * perPublisher;
+        assertThat(acks.stream().map(CompletableFuture::join).toList())
+                .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
+
+        List<String> reference = null;
+        for (TestClient client : everyone) {
+            List<Events.RoomMessage> got = client.recorder().awaitMessages("race", total);
+            assertThat(got).extracting(Events.RoomMessage::offset)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
+            List<String> order = got.stream().map(m -> m.content().toString()).toList();
+            assertThat(new HashSet<>(order)).hasSize(total);
+            for (TestClient publisher : publishers) {
+                assertThat(got.stream().filter(m -> m.content().path("p").asText().equals(publisher.user()))
+                        .map(m -> m.content().path("i").asInt()).toList())
+                        .containsExactlyElementsOf(IntStream.range(0, perPublisher).boxed().toList());
+            }
+            if (reference == null) {
+                reference = order;
+            } else {
+                assertThat(order).as("order on a connection of %s", client.user()).isEqualTo(reference);
+            }
+        }
+        RoomDeliveryIT.assertNothingMoreArrives(everyone.toArray(new TestClient[0]));
+        for (TestClient client : everyone) {
+            assertThat(client.recorder().messages("race")).hasSize(total);
+        }
+    }
+
+    @Test
+    void aDirectMessageReachesEveryConnectionOfAUserOnEveryNodeOnce() {
+        TestClient bobOn0 = cluster.node(0).connect("bob");
+        TestClient bobOn2 = cluster.node(2).connect("bob");
+        TestClient bobOn2Again = cluster.node(2).connect("bob");
+        TestClient carol = cluster.node(0).connect("carol");
+        TestClient alice = cluster.node(1).connect("alice");
+
+        alice.client().sendDirect("bob", "hi bob").join();
+
+        for (TestClient bob : List.of(bobOn0, bobOn2, bobOn2Again)) {
+            bob.recorder().awaitFrames("direct_message", 1);
+        }
+        RoomDeliveryIT.assertNothingMoreArrives(bobOn0, bobOn2, bobOn2Again, carol, alice);
+        for (TestClient bob : List.of(bobOn0, bobOn2, bobOn2Again)) {
+            assertThat(RoomDeliveryIT.directMessagesWithoutMarkers(bob))
+                    .extracting(m -> m.content().asText()).containsExactly("hi bob");
+        }
+        assertThat(RoomDeliveryIT.directMessagesWithoutMarkers(carol)).isEmpty();
+        assertThat(RoomDeliveryIT.directMessagesWithoutMarkers(alice)).isEmpty();
+    }
+
+    @Test
+    void presenceIsOnceForTheWholeClusterWithUsersConnectedToSeveralNodes() {
+        TestClient watcher = cluster.node(0).connect("watcher");
+        watcher.client().join("presence").join();
+        watcher.client().join("room").join();
+
+        TestClient aliceOn1 = cluster.node(1).connect("alice");
+        Recorder.until(() -> presence(watcher, "alice").contains(true));
+        TestClient aliceOn2 = cluster.node(2).connect("alice");
+        aliceOn1.client().join("room").join();
+        aliceOn2.client().join("room").join();
+        Recorder.until(() -> memberships(watcher, "alice").contains(true));
+
+        for (int n = 0; n < 3; n++) {
+            TestClient probe = cluster.node(n).connect("probe-" + n);
+            assertThat(probe.client().presence("room").join()).as("members seen from node %d", n)
+                    .containsExactly(new Events.Member("alice", 2), new Events.Member("watcher", 1));
+            assertThat(probe.client().presence("presence").join()).extracting(Events.Member::userId)
+                    .contains("alice", "watcher", "probe-" + n);
+            probe.client().close();
+        }
+
+        aliceOn1.client().close();
+        // A marker user's events prove nothing for alice was on its way before them.
+        TestClient marker = cluster.node(1).connect("marker");
+        marker.client().join("room").join();
+        Recorder.until(() -> memberships(watcher, "marker").contains(true));
+        assertThat(presence(watcher, "alice")).containsExactly(true);
+        assertThat(memberships(watcher, "alice")).containsExactly(true);
+
+        aliceOn2.client().close();
+        Recorder.until(() -> presence(watcher, "alice").contains(false));
+        Recorder.until(() -> memberships(watcher, "alice").contains(false));
+        marker.client().close();
+        Recorder.until(() -> presence(watcher, "marker").contains(false));
+        assertThat(presence(watcher, "alice")).containsExactly(true, false);
+        assertThat(memberships(watcher, "alice")).containsExactly(true, false);
+    }
+
+    @Test
+    void channelsAreSubscribedWhileMembersAreHereAndReleasedWhenEveryClientIsGone() {
+        TestClient alice = cluster.node(0).connect("alice");
+        TestClient bob = cluster.node(1).connect("bob");
+        alice.client().join("lobby").join();
+        bob.client().join("lobby").join();
+        assertThat(cluster.redis().channels("sb:*"))
+                .contains("sb:room:lobby", "sb:user:alice", "sb:user:bob");
+
+        alice.client().close();
+        bob.client().close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.redis().channels("sb:*").isEmpty());
+        for (int n = 0; n < 3; n++) {
+            cluster.node(n).awaitHubEmpty();
+        }
+    }
+
+    @Test
+    void duringARedisOutageConnectionsStayOpenAndRecoverWithoutRestart() throws Exception {
+        TestClient alice = cluster.node(0).connect("alice");
+        TestClient bob = cluster.node(1).connect("bob");
+        alice.client().join("lobby").join();
+        bob.client().join("lobby").join();
+
+        cluster.redis().stop();
+        await().atMost(Duration.ofSeconds(10)).until(() -> readyz(0) == 503 && readyz(1) == 503);
+        var refused = alice.client().publish("lobby", "lost?");
+        assertThat(refused).failsWithin(Duration.ofSeconds(10))
+                .withThrowableThat().havingCause().withMessageStartingWith("unavailable");
+        alice.client().ping().get(5, TimeUnit.SECONDS);
+        assertThat(alice.client().isOpen()).isTrue();
+        assertThat(bob.client().isOpen()).isTrue();
+
+        cluster.redis().restart();
+        long restarted = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).until(() -> readyz(0) == 200 && readyz(1) == 200);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
+            alice.client().publish("lobby", "back").get(1, TimeUnit.SECONDS);
+            return bob.recorder().messages("lobby").stream().anyMatch(m -> m.content().asText().equals("back"));
+        });
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - restarted)).isLessThan(10);
+
+        // Presence was re-registered into the empty Redis.
+        await().atMost(Duration.ofSeconds(10)).until(() -> bob.client().presence("lobby").join(),
+                members -> members.equals(List.of(new Events.Member("alice", 1), new Events.Member("bob", 1))));
+    }
+
+    private int readyz(int node) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(cluster.node(node).httpUri("/readyz")).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        return response.statusCode();
+    }
+
+    private static List<Boolean> presence(TestClient watcher, String user) {
+        return watcher.recorder().presence().stream().filter(p -> p.userId().equals(user))
+                .map(Events.Presence::online).toList();
+    }
+
+    private static List<Boolean> memberships(TestClient watcher, String user) {
+        return watcher.recorder().memberships().stream().filter(m -> m.userId().equals(user))
+                .map(Events.Membership::joined).toList();
+    }
+}
