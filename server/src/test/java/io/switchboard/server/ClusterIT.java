@@ -165,8 +165,10 @@ class ClusterIT {
     void duringARedisOutageConnectionsStayOpenAndRecoverWithoutRestart() throws Exception {
         TestClient alice = cluster.node(0).connect("alice");
         TestClient bob = cluster.node(1).connect("bob");
+        TestClient carol = cluster.node(2).connect("carol");
         alice.client().join("lobby").join();
         bob.client().join("lobby").join();
+        carol.client().join("side").join();
 
         cluster.redis().stop();
         await().atMost(Duration.ofSeconds(10)).until(() -> readyz(0) == 503 && readyz(1) == 503);
@@ -176,6 +178,7 @@ class ClusterIT {
         alice.client().ping().get(5, TimeUnit.SECONDS);
         assertThat(alice.client().isOpen()).isTrue();
         assertThat(bob.client().isOpen()).isTrue();
+        carol.client().close(); // its channels cannot be unsubscribed while Redis is down
 
         cluster.redis().restart();
         long restarted = System.nanoTime();
@@ -189,6 +192,13 @@ class ClusterIT {
         // Presence was re-registered into the empty Redis.
         await().atMost(Duration.ofSeconds(10)).until(() -> bob.client().presence("lobby").join(),
                 members -> members.equals(List.of(new Events.Member("alice", 1), new Events.Member("bob", 1))));
+        assertThat(bob.client().presence("presence").join()).extracting(Events.Member::userId)
+                .containsExactly("alice", "bob");
+
+        // Nothing subscribed is left behind, not even what was released during the outage.
+        alice.client().close();
+        bob.client().close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.redis().channels("sb:*").isEmpty());
     }
 
     private int readyz(int node) throws Exception {

@@ -65,12 +65,23 @@ final class ChannelSubscriptions {
             return unused[0] ? null : e;
         });
         if (unused[0]) {
-            unsubscribe.apply(channel).whenComplete((v, failure) -> {
-                if (failure != null) {
-                    log.warn("unsubscribing {} failed: {}", channel, failure.toString());
-                }
-            });
+            unsubscribe(channel);
         }
+    }
+
+    private void unsubscribe(String channel) {
+        unsubscribe.apply(channel).whenComplete((v, failure) -> {
+            if (failure != null) {
+                // Redis is unreachable; the pub/sub connection would subscribe the channel again
+                // when it reconnects, so try again until it goes through or a member comes back.
+                log.debug("unsubscribing {} failed, retrying: {}", channel, failure.toString());
+                timer.schedule(() -> {
+                    if (!channels.containsKey(channel)) {
+                        unsubscribe(channel);
+                    }
+                }, Math.max(graceMillis, 100), TimeUnit.MILLISECONDS);
+            }
+        });
     }
 
     /** Channels with at least one reference or still within their grace period. */
