@@ -47,6 +47,23 @@ public sealed interface Command {
         }
     }
 
+    /**
+     * {@code history}: the room's kept publications after {@code since} (all kept ones when
+     * {@code null}), at most {@code limit} (0: as many as kept).
+     */
+    record History(JsonNode id, String room, StreamPosition since, int limit) implements Command {
+        public String type() {
+            return "history";
+        }
+    }
+
+    /** {@code direct_history}: this user's kept direct messages after {@code since}, at most {@code limit}. */
+    record DirectHistory(JsonNode id, StreamPosition since, int limit) implements Command {
+        public String type() {
+            return "direct_history";
+        }
+    }
+
     /** {@code ping}: answered by {@code pong}. */
     record Ping(JsonNode id) implements Command {
         public String type() {

@@ -75,6 +75,10 @@ public final class CommandDecoder {
                 return new Command.DirectMessage(id, user(frame, "to"), content(frame));
             case "presence":
                 return new Command.Presence(id, room(frame));
+            case "history":
+                return new Command.History(id, room(frame), since(frame), limit(frame));
+            case "direct_history":
+                return new Command.DirectHistory(id, since(frame), limit(frame));
             case "ping":
                 return new Command.Ping(id);
             default:
@@ -115,6 +119,17 @@ public final class CommandDecoder {
             throw new FrameException(ErrorCode.BAD_REQUEST, "field 'content' is required");
         }
         return content.toString();
+    }
+
+    private static int limit(JsonNode frame) throws FrameException {
+        JsonNode limit = frame.get("limit");
+        if (limit == null || limit.isNull()) {
+            return 0;
+        }
+        if (!limit.isIntegralNumber() || !limit.canConvertToInt() || limit.intValue() < 0) {
+            throw new FrameException(ErrorCode.BAD_REQUEST, "field 'limit' must be a non-negative integer");
+        }
+        return limit.intValue();
     }
 
     private static StreamPosition since(JsonNode frame) throws FrameException {

@@ -45,8 +45,11 @@ public final class ServerFrames {
         });
     }
 
-    /** {@code direct_message}: a message to every connection of {@code to}. */
-    public static byte[] directMessage(String from, String to, String content, long timestampMillis) {
+    /**
+     * {@code direct_message}: a message to every connection of {@code to}; {@code offset} is its
+     * place in the user's stream of direct messages (an addition to the original shape).
+     */
+    public static byte[] directMessage(String from, String to, String content, long timestampMillis, long offset) {
         return write(g -> {
             g.writeStringField("type", "direct_message");
             g.writeFieldName("from");
@@ -55,6 +58,7 @@ public final class ServerFrames {
             g.writeFieldName("content");
             g.writeRawValue(content);
             g.writeStringField("timestamp", Timestamps.format(timestampMillis));
+            g.writeNumberField("offset", offset);
         });
     }
 

@@ -20,18 +20,32 @@ class ServerFramesTest {
 
     @Test
     void aMessageTemplateFinishedWithAnOffsetEqualsTheWholeFrame() {
-        MessageFrameTemplate template = MessageFrameTemplate.of("r", null, "[1]", T);
+        FrameTemplate template = FrameTemplate.message("r", null, "[1]", T);
         for (long offset : new long[] {0, 1, 9, 10, 12345, Long.MAX_VALUE}) {
             assertThat(text(template.withOffset(offset)))
                     .isEqualTo(text(ServerFrames.message("r", null, "[1]", T, offset)));
         }
-        assertThat(text(MessageFrameTemplate.fromHead(template.head()).withOffset(3)))
+        assertThat(text(FrameTemplate.fromHead(template.head()).withOffset(3)))
                 .isEqualTo(text(template.withOffset(3)));
+        assertThat(text(FrameTemplate.directMessage("a", "b", "1", T).withOffset(12)))
+                .isEqualTo(text(ServerFrames.directMessage("a", "b", "1", T, 12)));
+    }
+
+    @Test
+    void readsTheOffsetThatEndsAFinishedFrameAndNothingElse() {
+        FrameTemplate template = FrameTemplate.message("r", "a", "{\"offset\":5}", T);
+        for (long offset : new long[] {0, 7, 1234567890123L}) {
+            assertThat(FrameTemplate.offsetOf(template.withOffset(offset))).isEqualTo(offset);
+        }
+        assertThat(FrameTemplate.offsetOf(ServerFrames.membership("r", "a", true))).isEqualTo(-1);
+        assertThat(FrameTemplate.offsetOf(ServerFrames.presence("a", true, T))).isEqualTo(-1);
+        assertThat(FrameTemplate.offsetOf("{\"x\":3}".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(-1);
+        assertThat(FrameTemplate.offsetOf(new byte[0])).isEqualTo(-1);
     }
 
     @Test
     void escapesNamesAndKeepsNullSenders() throws Exception {
-        JsonNode frame = Json.mapper().readTree(ServerFrames.directMessage(null, "b\"o\\b", "1", T));
+        JsonNode frame = Json.mapper().readTree(ServerFrames.directMessage(null, "b\"o\\b", "1", T, 1));
         assertThat(frame.get("from").isNull()).isTrue();
         assertThat(frame.get("to").asText()).isEqualTo("b\"o\\b");
     }

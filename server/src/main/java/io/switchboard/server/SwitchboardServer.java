@@ -15,6 +15,9 @@ import io.switchboard.server.broker.Broker;
 import io.switchboard.server.broker.MemoryBroker;
 import io.switchboard.server.broker.RedisBroker;
 import io.switchboard.server.config.ServerConfig;
+import io.switchboard.server.history.HistoryStore;
+import io.switchboard.server.history.MemoryHistoryStore;
+import io.switchboard.server.history.RedisHistoryStore;
 import io.switchboard.server.hub.Hub;
 import io.switchboard.server.node.Node;
 import io.switchboard.server.node.NodeLiveness;
@@ -39,6 +42,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private final EventLoops loops;
     private final Broker broker;
     private final PresenceStore presence;
+    private final HistoryStore history;
     private final Hub hub;
     private final Node node;
     private final RedisConnector redis;
@@ -55,19 +59,22 @@ public final class SwitchboardServer implements AutoCloseable {
         try {
             if (config.redisUri() != null) {
                 this.redis = RedisConnector.connect(config.redisUri(), config.redisPrefix(), config.redisCommandTimeout());
-                this.broker = new RedisBroker(redis, config.unsubscribeGrace());
+                this.broker = new RedisBroker(redis, config.unsubscribeGrace(), config.historyMetaTtl());
                 this.presence = new RedisPresenceStore(redis, config.nodeId(), config.nodeTimeout());
+                this.history = new RedisHistoryStore(redis, config.historyMetaTtl());
             } else {
                 this.redis = null;
-                this.broker = new MemoryBroker();
+                MemoryHistoryStore streams = new MemoryHistoryStore();
+                this.broker = new MemoryBroker(streams);
                 this.presence = new MemoryPresenceStore();
+                this.history = streams;
             }
         } catch (RuntimeException e) {
             loops.close();
             throw e;
         }
         broker.start(hub);
-        this.node = new Node(config, hub, broker, presence, System::currentTimeMillis);
+        this.node = new Node(config, hub, broker, presence, history, System::currentTimeMillis);
         this.liveness = redis == null ? null
                 : new NodeLiveness(node, presence, loops.group().next(), config.heartbeatInterval());
         Authenticator authenticator = new InsecureAuthenticator();

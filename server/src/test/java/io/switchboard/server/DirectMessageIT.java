@@ -29,10 +29,11 @@ class DirectMessageIT {
         JsonNode ack = alice.client().request(command("direct_message", "to", "bob", "content", Map.of("text", "hi")))
                 .join();
         assertThat(ack.path("to").asText()).isEqualTo("bob");
+        assertThat(ack.path("offset").asLong()).isEqualTo(1);
 
         for (TestClient bob : List.of(bob1, bob2, bob3)) {
             JsonNode frame = bob.recorder().awaitFrame(f -> f.path("type").asText().equals("direct_message"));
-            assertThat(fieldNames(frame)).containsExactly("type", "from", "to", "content", "timestamp");
+            assertThat(fieldNames(frame)).containsExactly("type", "from", "to", "content", "timestamp", "offset");
             assertThat(frame.path("from").asText()).isEqualTo("alice");
             assertThat(frame.path("to").asText()).isEqualTo("bob");
             assertThat(frame.path("content").path("text").asText()).isEqualTo("hi");

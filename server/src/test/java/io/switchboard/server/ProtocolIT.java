@@ -119,25 +119,6 @@ class ProtocolIT {
         assertThat(pong.path("id").asText()).isEqualTo("p-1");
     }
 
-    @Test
-    void joinWithSinceSaysWhetherTheClientMissedNothing() {
-        TestClient alice = node.connect("alice");
-        var joined = alice.client().join("room").join();
-        alice.client().leave("room").join();
-        var sameTop = alice.client().join("room", new io.switchboard.protocol.StreamPosition(
-                joined.offset(), joined.epoch())).join();
-        assertThat(sameTop.recovered()).isTrue();
-        alice.client().publish("room", "x").join();
-        alice.client().leave("room").join();
-        TestClient bob = node.connect("bob");
-        bob.client().join("room").join();
-        bob.client().publish("room", "missed").join();
-        var behind = alice.client().join("room", new io.switchboard.protocol.StreamPosition(1, joined.epoch())).join();
-        assertThat(behind.recovered()).isFalse();
-        var otherEpoch = alice.client().join("other", new io.switchboard.protocol.StreamPosition(0, "nope")).join();
-        assertThat(otherEpoch.recovered()).isFalse();
-    }
-
     private static List<JsonNode> replies(TestClient client) {
         return client.recorder().frames().stream()
                 .filter(f -> f.has("id") && List.of("ack", "error", "pong").contains(f.path("type").asText()))

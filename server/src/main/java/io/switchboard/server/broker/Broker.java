@@ -1,7 +1,9 @@
 package io.switchboard.server.broker;
 
-import io.switchboard.protocol.MessageFrameTemplate;
+import io.switchboard.protocol.FrameTemplate;
 import io.switchboard.protocol.StreamPosition;
+import io.switchboard.server.history.HistoryOptions;
+import io.switchboard.server.history.StreamKey;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -14,19 +16,17 @@ public interface Broker extends AutoCloseable {
     void start(BrokerSink sink);
 
     /**
-     * Publishes a room message: assigns the room's next offset, finishes the frame with it and
-     * hands it to every node, as one step, so that offsets rise in the order nodes deliver.
+     * Publishes a room message or a direct message: assigns the stream's next offset, finishes
+     * the frame with it, keeps it in the stream's history as {@code history} says, and hands it
+     * to every node, as one step, so that offsets rise in the order nodes deliver.
      */
-    CompletionStage<StreamPosition> publishMessage(String room, MessageFrameTemplate frame);
+    CompletionStage<StreamPosition> publish(StreamKey stream, FrameTemplate frame, HistoryOptions history);
 
     /** Publishes a frame without an offset (join, leave, presence) in the room's order. */
     CompletionStage<Void> publishEvent(String room, byte[] frame);
 
-    /** Publishes a frame to every connection of {@code user}, on every node. */
-    CompletionStage<Void> publishToUser(String user, byte[] frame);
-
-    /** The room's newest offset and its epoch. */
-    CompletionStage<StreamPosition> position(String room);
+    /** The stream's newest offset and its epoch. */
+    CompletionStage<StreamPosition> position(StreamKey stream);
 
     /**
      * Asks for the room's publications to reach this node, once per local member that joins;

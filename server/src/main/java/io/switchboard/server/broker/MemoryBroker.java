@@ -1,24 +1,29 @@
 package io.switchboard.server.broker;
 
-import io.switchboard.protocol.MessageFrameTemplate;
+import io.switchboard.protocol.FrameTemplate;
 import io.switchboard.protocol.StreamPosition;
-import io.switchboard.server.config.NodeIds;
+import io.switchboard.server.history.HistoryOptions;
+import io.switchboard.server.history.MemoryHistoryStore;
+import io.switchboard.server.history.StreamKey;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 /**
- * The single-node broker: hands every publication straight back to this node's sink. A lock per
- * room makes "take the next offset" and "hand over" one step, so concurrent publishers to a room
- * are delivered in offset order.
+ * The single-node broker: hands every publication straight back to this node's sink. The
+ * stream's lock makes "take the next offset, keep it in history, hand it over" one step, so
+ * concurrent publishers to a stream are delivered in offset order.
  */
 public final class MemoryBroker implements Broker {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-    private final ConcurrentMap<String, RoomSequence> rooms = new ConcurrentHashMap<>();
+    private final MemoryHistoryStore streams;
     private volatile BrokerSink sink;
+
+    /** A broker keeping its streams in {@code streams}, which also answers history reads. */
+    public MemoryBroker(MemoryHistoryStore streams) {
+        this.streams = streams;
+    }
 
     @Override
     public void start(BrokerSink sink) {
@@ -26,36 +31,19 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
-    public CompletionStage<StreamPosition> publishMessage(String room, MessageFrameTemplate frame) {
-        RoomSequence sequence = sequence(room);
-        synchronized (sequence) {
-            long offset = ++sequence.top;
-            sink.deliverToRoom(room, frame.withOffset(offset));
-            return CompletableFuture.completedFuture(new StreamPosition(offset, sequence.epoch));
-        }
+    public CompletionStage<StreamPosition> publish(StreamKey stream, FrameTemplate frame, HistoryOptions history) {
+        return CompletableFuture.completedFuture(streams.append(stream, frame, history, finished -> deliver(stream, finished)));
     }
 
     @Override
     public CompletionStage<Void> publishEvent(String room, byte[] frame) {
-        RoomSequence sequence = sequence(room);
-        synchronized (sequence) {
-            sink.deliverToRoom(room, frame);
-        }
+        streams.inOrder(StreamKey.room(room), () -> sink.deliverToRoom(room, frame));
         return DONE;
     }
 
     @Override
-    public CompletionStage<Void> publishToUser(String user, byte[] frame) {
-        sink.deliverToUser(user, frame);
-        return DONE;
-    }
-
-    @Override
-    public CompletionStage<StreamPosition> position(String room) {
-        RoomSequence sequence = sequence(room);
-        synchronized (sequence) {
-            return CompletableFuture.completedFuture(new StreamPosition(sequence.top, sequence.epoch));
-        }
+    public CompletionStage<StreamPosition> position(StreamKey stream) {
+        return CompletableFuture.completedFuture(streams.position(stream));
     }
 
     /** One node: every publication already reaches it. */
@@ -86,16 +74,14 @@ public final class MemoryBroker implements Broker {
 
     @Override
     public void close() {
-        rooms.clear();
+        // Nothing to release: the streams go with the process.
     }
 
-    private RoomSequence sequence(String room) {
-        return rooms.computeIfAbsent(room, r -> new RoomSequence());
-    }
-
-    /** A room's offset counter; its epoch names this node's run, as nothing outlives it. */
-    private static final class RoomSequence {
-        final String epoch = NodeIds.token(8);
-        long top;
+    private void deliver(StreamKey stream, byte[] frame) {
+        if (stream.isRoom()) {
+            sink.deliverToRoom(stream.name(), frame);
+        } else {
+            sink.deliverToUser(stream.name(), frame);
+        }
     }
 }

@@ -2,15 +2,17 @@ package io.switchboard.server.broker;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.switchboard.protocol.MessageFrameTemplate;
+import io.switchboard.protocol.FrameTemplate;
 import io.switchboard.protocol.StreamPosition;
 import io.switchboard.server.config.NodeIds;
+import io.switchboard.server.history.HistoryOptions;
+import io.switchboard.server.history.StreamKey;
 import io.switchboard.server.redis.LuaScript;
 import io.switchboard.server.redis.RedisConnector;
 import io.switchboard.server.redis.RedisKeys;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,16 +27,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
-    private static final LuaScript PUBLISH_MESSAGE = LuaScript.load("publish_message");
+    private static final LuaScript PUBLISH = LuaScript.load("publish");
     private static final LuaScript POSITION = LuaScript.load("position");
 
     private final RedisConnector redis;
     private final RedisKeys keys;
     private final ScheduledExecutorService timer;
     private final ChannelSubscriptions subscriptions;
+    private final byte[] metaTtlMillis;
 
-    public RedisBroker(RedisConnector redis, Duration unsubscribeGrace) {
+    /**
+     * A broker on {@code redis}; a stream's offset and epoch live for {@code metaTtl} after its
+     * last publication (past that, the stream starts again under a new epoch).
+     */
+    public RedisBroker(RedisConnector redis, Duration unsubscribeGrace, Duration metaTtl) {
         this.redis = redis;
+        this.metaTtlMillis = RedisKeys.bytes(Long.toString(metaTtl.toMillis()));
         this.keys = redis.keys();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "switchboard-broker-timer");
@@ -67,10 +75,11 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public CompletionStage<StreamPosition> publishMessage(String room, MessageFrameTemplate frame) {
-        CompletionStage<List<Object>> result = PUBLISH_MESSAGE.run(redis.commands(), ScriptOutputType.MULTI,
-                new byte[][] {keys.roomSequence(room), keys.roomEpoch(room), keys.roomChannel(room)},
-                frame.head(), RedisKeys.bytes(NodeIds.token(8)));
+    public CompletionStage<StreamPosition> publish(StreamKey stream, FrameTemplate frame, HistoryOptions history) {
+        CompletionStage<List<Object>> result = PUBLISH.run(redis.commands(), ScriptOutputType.MULTI,
+                new byte[][] {keys.sequence(stream), keys.epoch(stream), keys.channel(stream), keys.history(stream)},
+                frame.head(), newEpoch(), RedisKeys.bytes(Integer.toString(history.enabled() ? history.size() : 0)),
+                RedisKeys.bytes(Long.toString(Math.max(1, history.ttl().toMillis()))), metaTtlMillis);
         return position(result);
     }
 
@@ -80,14 +89,15 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public CompletionStage<Void> publishToUser(String user, byte[] frame) {
-        return redis.commands().publish(keys.userChannel(user), frame).handle(RedisBroker::done);
+    public CompletionStage<StreamPosition> position(StreamKey stream) {
+        return position(POSITION.run(redis.commands(), ScriptOutputType.MULTI,
+                new byte[][] {keys.sequence(stream), keys.epoch(stream), keys.history(stream)},
+                newEpoch(), metaTtlMillis));
     }
 
-    @Override
-    public CompletionStage<StreamPosition> position(String room) {
-        return position(POSITION.run(redis.commands(), ScriptOutputType.MULTI,
-                new byte[][] {keys.roomSequence(room), keys.roomEpoch(room)}, RedisKeys.bytes(NodeIds.token(8))));
+    /** A fresh epoch, used only if the stream has none yet. */
+    static byte[] newEpoch() {
+        return RedisKeys.bytes(NodeIds.token(8));
     }
 
     @Override
@@ -128,7 +138,7 @@ public final class RedisBroker implements Broker {
     private static CompletionStage<StreamPosition> position(CompletionStage<List<Object>> reply) {
         return reply.handle((values, failure) -> {
             if (failure != null) {
-                throw new java.util.concurrent.CompletionException(RedisConnector.unavailable(failure));
+                throw new CompletionException(RedisConnector.unavailable(failure));
             }
             return new StreamPosition((Long) values.get(0), RedisKeys.text((byte[]) values.get(1)));
         });
@@ -136,7 +146,7 @@ public final class RedisBroker implements Broker {
 
     private static Void done(Object reply, Throwable failure) {
         if (failure != null) {
-            throw new java.util.concurrent.CompletionException(RedisConnector.unavailable(failure));
+            throw new CompletionException(RedisConnector.unavailable(failure));
         }
         return null;
     }

@@ -1,7 +1,10 @@
 package io.switchboard.server.config;
 
+import io.switchboard.server.history.HistoryOptions;
 import io.switchboard.server.transport.EventLoops;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /** Everything a node needs to know to start; immutable, built with {@link #builder()}. */
@@ -24,6 +27,10 @@ public final class ServerConfig {
     private final Duration heartbeatInterval;
     private final Duration nodeTimeout;
     private final Duration unsubscribeGrace;
+    private final HistoryOptions defaultHistory;
+    private final Map<String, HistoryOptions> namespaceHistory;
+    private final HistoryOptions directHistory;
+    private final Duration historyMetaTtl;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -44,6 +51,10 @@ public final class ServerConfig {
         this.heartbeatInterval = b.heartbeatInterval;
         this.nodeTimeout = b.nodeTimeout;
         this.unsubscribeGrace = b.unsubscribeGrace;
+        this.defaultHistory = b.defaultHistory;
+        this.namespaceHistory = Map.copyOf(b.namespaceHistory);
+        this.directHistory = b.directHistory;
+        this.historyMetaTtl = b.historyMetaTtl;
     }
 
     public static Builder builder() {
@@ -52,13 +63,15 @@ public final class ServerConfig {
 
     /** A builder holding this configuration's values, to change a few of them. */
     public Builder toBuilder() {
-        return new Builder()
-                .host(host).port(port).nodeId(nodeId).ioThreads(ioThreads).transport(transport)
+        Builder b = new Builder().host(host).port(port).nodeId(nodeId).ioThreads(ioThreads).transport(transport)
                 .maxFrameBytes(maxFrameBytes).maxRoomsPerConnection(maxRoomsPerConnection)
                 .outboundQueueBytes(outboundQueueBytes).maxPendingCommands(maxPendingCommands)
                 .pingInterval(pingInterval).idleTimeout(idleTimeout).closeTimeout(closeTimeout)
                 .redisUri(redisUri).redisPrefix(redisPrefix).redisCommandTimeout(redisCommandTimeout)
-                .heartbeatInterval(heartbeatInterval).nodeTimeout(nodeTimeout).unsubscribeGrace(unsubscribeGrace);
+                .heartbeatInterval(heartbeatInterval).nodeTimeout(nodeTimeout).unsubscribeGrace(unsubscribeGrace)
+                .defaultHistory(defaultHistory).directHistory(directHistory).historyMetaTtl(historyMetaTtl);
+        namespaceHistory.forEach(b::namespaceHistory);
+        return b;
     }
 
     /** Address to listen on; {@code 0.0.0.0} by default. */
@@ -151,6 +164,31 @@ public final class ServerConfig {
         return unsubscribeGrace;
     }
 
+    /**
+     * What history a room keeps: its namespace's (the part of the name before the first
+     * {@code :}), else the default (300 messages, 2 minutes).
+     */
+    public HistoryOptions history(String room) {
+        int colon = room.indexOf(':');
+        if (colon > 0) {
+            HistoryOptions options = namespaceHistory.get(room.substring(0, colon));
+            if (options != null) {
+                return options;
+            }
+        }
+        return defaultHistory;
+    }
+
+    /** What history each user's stream of direct messages keeps. */
+    public HistoryOptions directHistory() {
+        return directHistory;
+    }
+
+    /** How long a stream's offset and epoch outlive its last publication. */
+    public Duration historyMetaTtl() {
+        return historyMetaTtl;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig{host=" + host + ", port=" + port + ", nodeId=" + nodeId
@@ -161,7 +199,9 @@ public final class ServerConfig {
                 + ", pingInterval=" + pingInterval + ", idleTimeout=" + idleTimeout
                 + ", closeTimeout=" + closeTimeout + ", redisUri=" + redisUri + ", redisPrefix=" + redisPrefix
                 + ", redisCommandTimeout=" + redisCommandTimeout + ", heartbeatInterval=" + heartbeatInterval
-                + ", nodeTimeout=" + nodeTimeout + ", unsubscribeGrace=" + unsubscribeGrace + "}";
+                + ", nodeTimeout=" + nodeTimeout + ", unsubscribeGrace=" + unsubscribeGrace
+                + ", defaultHistory=" + defaultHistory + ", namespaceHistory=" + namespaceHistory
+                + ", directHistory=" + directHistory + ", historyMetaTtl=" + historyMetaTtl + "}";
     }
 
     /** Builds a {@link ServerConfig}; every setting starts at its documented default. */
@@ -184,6 +224,10 @@ public final class ServerConfig {
         private Duration heartbeatInterval = Duration.ofSeconds(2);
         private Duration nodeTimeout = Duration.ofSeconds(10);
         private Duration unsubscribeGrace = Duration.ofSeconds(2);
+        private HistoryOptions defaultHistory = HistoryOptions.DEFAULT;
+        private final Map<String, HistoryOptions> namespaceHistory = new HashMap<>();
+        private HistoryOptions directHistory = HistoryOptions.DEFAULT;
+        private Duration historyMetaTtl = Duration.ofDays(1);
 
         private Builder() {
         }
@@ -278,6 +322,28 @@ public final class ServerConfig {
             return this;
         }
 
+        public Builder defaultHistory(HistoryOptions defaultHistory) {
+            this.defaultHistory = Objects.requireNonNull(defaultHistory, "defaultHistory");
+            return this;
+        }
+
+        /** History of the rooms of namespace {@code namespace} ({@code namespace:room}). */
+        public Builder namespaceHistory(String namespace, HistoryOptions history) {
+            this.namespaceHistory.put(Objects.requireNonNull(namespace, "namespace"),
+                    Objects.requireNonNull(history, "history"));
+            return this;
+        }
+
+        public Builder directHistory(HistoryOptions directHistory) {
+            this.directHistory = Objects.requireNonNull(directHistory, "directHistory");
+            return this;
+        }
+
+        public Builder historyMetaTtl(Duration historyMetaTtl) {
+            this.historyMetaTtl = Objects.requireNonNull(historyMetaTtl, "historyMetaTtl");
+            return this;
+        }
+
         /** Checks every setting and builds; an invalid one fails with a message naming it. */
         public ServerConfig build() {
             require(port >= 0 && port <= 65535, "port", "must be 0 to 65535, was " + port);
@@ -298,7 +364,17 @@ public final class ServerConfig {
             require(nodeTimeout.compareTo(heartbeatInterval.multipliedBy(2)) >= 0, "node-timeout",
                     "must be at least twice heartbeat-interval");
             require(!unsubscribeGrace.isNegative(), "unsubscribe-grace", "must not be negative");
+            checkHistory("history", defaultHistory);
+            checkHistory("direct-history", directHistory);
+            namespaceHistory.forEach((ns, h) -> checkHistory("namespaces." + ns + ".history", h));
             return new ServerConfig(this);
+        }
+
+        private void checkHistory(String setting, HistoryOptions history) {
+            require(history.size() >= 0 && history.size() <= 1_000_000, setting + ".size", "must be 0 to 1000000");
+            require(!history.ttl().isNegative(), setting + ".ttl", "must not be negative");
+            require(historyMetaTtl.compareTo(history.ttl()) > 0, "history-meta-ttl",
+                    "must be longer than every history TTL (" + setting + ".ttl is " + history.ttl() + ")");
         }
 
         private static boolean positive(Duration d) {

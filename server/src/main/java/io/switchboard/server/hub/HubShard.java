@@ -140,6 +140,10 @@ final class HubShard {
                 if (!session.isOpen()) {
                     continue;
                 }
+                if (delivery.toRoom && session.isGated(delivery.key)) {
+                    session.admit(delivery.key, delivery.frame.json());
+                    continue;
+                }
                 if (session.encoding() != encoding) {
                     encoding = session.encoding();
                     if (bytes != null) {

@@ -21,6 +21,11 @@ final class SharedFrame extends AbstractReferenceCounted {
         this.allocator = allocator;
     }
 
+    /** The frame's JSON. */
+    byte[] json() {
+        return json;
+    }
+
     /** The frame's bytes in {@code encoding}; the frame keeps ownership, callers duplicate. */
     synchronized ByteBuf encoded(FrameEncoding encoding) {
         for (int i = 0; i < MAX_ENCODINGS; i++) {

@@ -1,5 +1,6 @@
 package io.switchboard.server.node;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,13 +8,18 @@ import io.switchboard.protocol.CloseCodes;
 import io.switchboard.protocol.Command;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.FrameException;
-import io.switchboard.protocol.MessageFrameTemplate;
+import io.switchboard.protocol.FrameTemplate;
+import io.switchboard.protocol.Json;
 import io.switchboard.protocol.Names;
 import io.switchboard.protocol.ServerFrames;
 import io.switchboard.protocol.StreamPosition;
 import io.switchboard.server.broker.Broker;
 import io.switchboard.server.config.NodeIds;
 import io.switchboard.server.config.ServerConfig;
+import io.switchboard.server.history.HistoryPage;
+import io.switchboard.server.history.HistoryStore;
+import io.switchboard.server.history.Publication;
+import io.switchboard.server.history.StreamKey;
 import io.switchboard.server.hub.Hub;
 import io.switchboard.server.presence.LocalConnection;
 import io.switchboard.server.presence.Member;
@@ -23,6 +29,7 @@ import io.switchboard.server.session.CommandHandler;
 import io.switchboard.server.session.Connection;
 import io.switchboard.server.session.Reply;
 import io.switchboard.server.session.Session;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -46,13 +53,16 @@ public final class Node implements CommandHandler {
     private final Hub hub;
     private final Broker broker;
     private final PresenceStore presence;
+    private final HistoryStore history;
     private final LongSupplier clock;
 
-    public Node(ServerConfig config, Hub hub, Broker broker, PresenceStore presence, LongSupplier clock) {
+    public Node(ServerConfig config, Hub hub, Broker broker, PresenceStore presence, HistoryStore history,
+                LongSupplier clock) {
         this.config = config;
         this.hub = hub;
         this.broker = broker;
         this.presence = presence;
+        this.history = history;
         this.clock = clock;
     }
 
@@ -148,6 +158,10 @@ public final class Node implements CommandHandler {
             return leave(session, room).thenApply(v -> Reply.ack(fields().put("room", room)));
         } else if (command instanceof Command.Presence) {
             return presence(((Command.Presence) command).room());
+        } else if (command instanceof Command.History) {
+            return roomHistory(session, (Command.History) command);
+        } else if (command instanceof Command.DirectHistory) {
+            return directHistory(session, (Command.DirectHistory) command);
         } else if (command instanceof Command.Ping) {
             return CompletableFuture.completedFuture(Reply.pong());
         }
@@ -157,22 +171,26 @@ public final class Node implements CommandHandler {
     private CompletionStage<Reply> join(Session session, Command.JoinRoom command) {
         String room = command.room();
         if (session.rooms().contains(room)) {
-            return broker.position(room).thenApply(position -> joinAck(room, position, command));
+            return broker.position(StreamKey.room(room)).thenApply(position -> joinAck(room, position, null));
         }
         if (session.rooms().size() >= config.maxRoomsPerConnection()) {
             return failed(ErrorCode.LIMIT_EXCEEDED,
                     "a connection may be in at most " + config.maxRoomsPerConnection() + " rooms");
         }
+        StreamPosition since = command.since();
         session.rooms().add(room);
         hub.addMember(room, session);
-        // Subscribed before anything else: whatever is published after the ack reaches the session.
-        return broker.subscribeRoom(room)
+        session.holdRoom(room);
+        // Subscribed before anything is read: whatever is published after the read reaches the
+        // session live, and what came in between is held back and merged by offset.
+        CompletionStage<Void> joined = broker.subscribeRoom(room)
                 .handle((v, failure) -> {
                     if (failure != null) {
                         session.execute(() -> {
                             if (session.rooms().remove(room)) {
                                 hub.removeMember(room, session);
                             }
+                            session.removeGate(room);
                         });
                         broker.unsubscribeRoom(room);
                         throw asCompletion(failure);
@@ -182,18 +200,83 @@ public final class Node implements CommandHandler {
                 .thenCompose(v -> Names.PRESENCE_ROOM.equals(room)
                         ? DONE
                         : presence.join(room, session.userId(), session.id())
-                                .thenCompose(first -> first ? announce(PresenceChange.membership(room, session.userId(), true)) : DONE))
-                .thenCompose(v -> broker.position(room))
-                .thenApply(position -> joinAck(room, position, command));
+                                .thenCompose(first -> first
+                                        ? announce(PresenceChange.membership(room, session.userId(), true))
+                                        : DONE));
+        CompletionStage<HistoryPage> read = since == null
+                ? joined.thenCompose(v -> broker.position(StreamKey.room(room)))
+                        .thenApply(position -> new HistoryPage(List.of(), position))
+                : joined.thenCompose(v -> history.read(StreamKey.room(room), since.offset(), 0));
+        return read.handle((page, failure) -> {
+            if (failure != null) {
+                // The join did not complete: undo it, so the client's view and the node's agree.
+                session.execute(() -> leave(session, room));
+                throw asCompletion(failure);
+            }
+            Boolean recovered = since == null ? null : page.continues(since);
+            List<byte[]> replay = Boolean.TRUE.equals(recovered) ? frames(page) : List.of();
+            long through = page.position().offset();
+            session.execute(() -> session.releaseRoom(room, replay, through));
+            return joinAck(room, page.position(), recovered);
+        });
     }
 
-    private static Reply joinAck(String room, StreamPosition position, Command.JoinRoom command) {
+    private static Reply joinAck(String room, StreamPosition position, Boolean recovered) {
         ObjectNode ack = fields().put("room", room).put("offset", position.offset()).put("epoch", position.epoch());
-        if (command.since() != null) {
-            // Nothing is kept to replay yet, so only a client that missed nothing is recovered.
-            ack.put("recovered", command.since().equals(position));
+        if (recovered != null) {
+            ack.put("recovered", recovered);
         }
         return Reply.ack(ack);
+    }
+
+    private CompletionStage<Reply> roomHistory(Session session, Command.History command) {
+        String room = command.room();
+        if (!session.rooms().contains(room)) {
+            return failed(ErrorCode.FORBIDDEN, "join room '" + room + "' before reading its history");
+        }
+        return readHistory(StreamKey.room(room), command.since(), command.limit(), fields().put("room", room));
+    }
+
+    private CompletionStage<Reply> directHistory(Session session, Command.DirectHistory command) {
+        return readHistory(StreamKey.user(session.userId()), command.since(), command.limit(), fields());
+    }
+
+    /**
+     * The kept publications after {@code since} (all kept ones when it is missing or of another
+     * epoch), with the stream's position; {@code recovered} says whether they continue
+     * {@code since} without a gap.
+     */
+    private CompletionStage<Reply> readHistory(StreamKey stream, StreamPosition since, int limit, ObjectNode ack) {
+        return broker.position(stream)
+                .thenCompose(position -> history.read(stream,
+                        since != null && since.epoch().equals(position.epoch()) ? since.offset() : 0, limit))
+                .thenApply(page -> {
+                    ArrayNode publications = ack.putArray("publications");
+                    for (Publication publication : page.publications()) {
+                        publications.add(parseFrame(publication.frame()));
+                    }
+                    ack.put("offset", page.position().offset()).put("epoch", page.position().epoch());
+                    if (since != null) {
+                        ack.put("recovered", page.continues(since));
+                    }
+                    return Reply.ack(ack);
+                });
+    }
+
+    private static JsonNode parseFrame(byte[] frame) {
+        try {
+            return Json.mapper().readTree(frame);
+        } catch (IOException e) {
+            throw new IllegalStateException("a stored frame is not JSON", e);
+        }
+    }
+
+    private static List<byte[]> frames(HistoryPage page) {
+        List<byte[]> frames = new ArrayList<>(page.publications().size());
+        for (Publication publication : page.publications()) {
+            frames.add(publication.frame());
+        }
+        return frames;
     }
 
     /** Takes the session out of the room; emits {@code leave} when it was the user's last connection there. */
@@ -202,6 +285,7 @@ public final class Node implements CommandHandler {
             return DONE;
         }
         hub.removeMember(room, session);
+        session.removeGate(room);
         broker.unsubscribeRoom(room);
         if (Names.PRESENCE_ROOM.equals(room)) {
             return DONE;
@@ -218,15 +302,16 @@ public final class Node implements CommandHandler {
         if (!session.rooms().contains(room)) {
             return failed(ErrorCode.FORBIDDEN, "join room '" + room + "' before publishing to it");
         }
-        MessageFrameTemplate frame = MessageFrameTemplate.of(room, session.userId(), command.content(), clock.getAsLong());
-        return broker.publishMessage(room, frame)
+        FrameTemplate frame = FrameTemplate.message(room, session.userId(), command.content(), clock.getAsLong());
+        return broker.publish(StreamKey.room(room), frame, config.history(room))
                 .thenApply(position -> Reply.ack(fields().put("room", room).put("offset", position.offset())));
     }
 
     private CompletionStage<Reply> directMessage(Session session, Command.DirectMessage command) {
-        byte[] frame = ServerFrames.directMessage(session.userId(), command.to(), command.content(), clock.getAsLong());
-        return broker.publishToUser(command.to(), frame)
-                .thenApply(v -> Reply.ack(fields().put("to", command.to())));
+        FrameTemplate frame = FrameTemplate.directMessage(session.userId(), command.to(), command.content(),
+                clock.getAsLong());
+        return broker.publish(StreamKey.user(command.to()), frame, config.directHistory())
+                .thenApply(position -> Reply.ack(fields().put("to", command.to()).put("offset", position.offset())));
     }
 
     private CompletionStage<Reply> presence(String room) {

@@ -1,5 +1,6 @@
 package io.switchboard.server.redis;
 
+import io.switchboard.server.history.StreamKey;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -35,14 +36,24 @@ public final class RedisKeys {
         return bytes(userChannelPrefix() + user);
     }
 
-    /** The room's last assigned offset. */
-    public byte[] roomSequence(String room) {
-        return bytes(prefix + "seq:" + room);
+    /** Pub/sub channel of a stream: its room's, or its user's. */
+    public byte[] channel(StreamKey stream) {
+        return stream.isRoom() ? roomChannel(stream.name()) : userChannel(stream.name());
     }
 
-    /** The room's stream epoch. */
-    public byte[] roomEpoch(String room) {
-        return bytes(prefix + "epoch:" + room);
+    /** The stream's last assigned offset. */
+    public byte[] sequence(StreamKey stream) {
+        return bytes(prefix + (stream.isRoom() ? "seq:" : "user-seq:") + stream.name());
+    }
+
+    /** The stream's epoch. */
+    public byte[] epoch(StreamKey stream) {
+        return bytes(prefix + (stream.isRoom() ? "epoch:" : "user-epoch:") + stream.name());
+    }
+
+    /** The Redis Stream holding the stream's kept publications. */
+    public byte[] history(StreamKey stream) {
+        return bytes(prefix + (stream.isRoom() ? "history:" : "user-history:") + stream.name());
     }
 
     /** Set of {@code user␟connection} in a room. */

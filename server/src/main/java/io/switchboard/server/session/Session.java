@@ -7,9 +7,14 @@ import io.switchboard.protocol.Command;
 import io.switchboard.protocol.CommandDecoder;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.FrameException;
+import io.switchboard.protocol.FrameTemplate;
 import io.switchboard.protocol.ServerFrames;
 import io.switchboard.server.hub.FrameEncoding;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class Session {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
     private static final CommandDecoder DECODER = new CommandDecoder();
+    /** Live frames a recovery may hold back before the session counts as a slow consumer. */
+    private static final int MAX_HELD_FRAMES = 10_000;
 
     private enum State { OPEN, CLOSING, ENDED }
 
@@ -39,6 +46,8 @@ public final class Session {
     private boolean started;
     private boolean readingPaused;
     private boolean flushScheduled;
+    /** Rooms joined a moment ago: their live frames pass a gate (see {@link #admit}). */
+    private Map<String, RoomGate> gates;
 
     public Session(String id, String userId, Connection connection, CommandHandler handler, int maxPendingCommands) {
         this.id = id;
@@ -180,6 +189,82 @@ public final class Session {
         }
     }
 
+    /**
+     * Starts gating the room's live frames while the session joins it: they are held back until
+     * {@link #releaseRoom} has sent what the client missed (if anything), so nothing is sent
+     * twice or out of order at the seam.
+     */
+    public void holdRoom(String room) {
+        if (gates == null) {
+            gates = new HashMap<>();
+        }
+        gates.put(room, new RoomGate());
+    }
+
+    /** Whether the room's live frames pass the gate of a recent join rather than go straight out. */
+    public boolean isGated(String room) {
+        return gates != null && gates.containsKey(room);
+    }
+
+    /**
+     * A live frame of a gated room: held while the join is under way; afterwards sent unless its
+     * offset is one the join already covered. The first newer message opens the gate for good.
+     */
+    public void admit(String room, byte[] frame) {
+        RoomGate gate = gates.get(room);
+        if (gate.held != null) {
+            gate.held.add(frame);
+            if (gate.held.size() > MAX_HELD_FRAMES) {
+                log.warn("session {} (user {}): {} frames held while joining {}, closing as slow consumer",
+                        id, userId, gate.held.size(), room);
+                close(CloseCodes.SLOW_CONSUMER, "slow consumer", true);
+            }
+            return;
+        }
+        long offset = FrameTemplate.offsetOf(frame);
+        if (offset >= 0 && offset <= gate.through) {
+            return;
+        }
+        if (offset > gate.through) {
+            removeGate(room);
+        }
+        send(frame);
+    }
+
+    /**
+     * Ends holding the room: sends {@code replay} (the missed frames, oldest first), then the
+     * held live frames except those with an offset up to {@code through}, which the replay (or
+     * the client's fresh start at {@code through}) already covers. Frames still on their way
+     * are checked the same way until a newer one passes.
+     */
+    public void releaseRoom(String room, List<byte[]> replay, long through) {
+        RoomGate gate = gates == null ? null : gates.get(room);
+        if (gate == null) {
+            return;
+        }
+        List<byte[]> live = gate.held;
+        gate.held = null;
+        gate.through = through;
+        if (state != State.OPEN) {
+            removeGate(room);
+            return;
+        }
+        for (byte[] frame : replay) {
+            connection.send(frame);
+        }
+        for (byte[] frame : live) {
+            admit(room, frame);
+        }
+        checkOutboundBound();
+    }
+
+    /** Stops gating the room (the join failed, or the session left it). */
+    public void removeGate(String room) {
+        if (gates != null && gates.remove(room) != null && gates.isEmpty()) {
+            gates = null;
+        }
+    }
+
     /** A frame for this connection alone (a reply, the {@code connected} frame), flushed at once. */
     public void send(byte[] frame) {
         if (state == State.ENDED) {
@@ -264,6 +349,12 @@ public final class Session {
     @Override
     public String toString() {
         return "Session{" + id + ", user=" + userId + ", " + connection.transport() + "}";
+    }
+
+    /** The seam of one join: frames held until the join completes, then those it covered dropped. */
+    private static final class RoomGate {
+        List<byte[]> held = new ArrayList<>();
+        long through = -1;
     }
 
     private static final class Inbound {

@@ -19,6 +19,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.switchboard.protocol.Json;
 import io.switchboard.server.broker.MemoryBroker;
 import io.switchboard.server.config.ServerConfig;
+import io.switchboard.server.history.MemoryHistoryStore;
 import io.switchboard.server.hub.Hub;
 import io.switchboard.server.node.Node;
 import io.switchboard.server.presence.MemoryPresenceStore;
@@ -36,7 +37,8 @@ class WebSocketConnectionTest {
 
     private EmbeddedChannel channel;
     private final EmbeddedChannel decoder = new EmbeddedChannel(new WebSocket13FrameDecoder(false, false, 1 << 20));
-    private final MemoryBroker broker = new MemoryBroker();
+    private final MemoryHistoryStore streams = new MemoryHistoryStore();
+    private final MemoryBroker broker = new MemoryBroker(streams);
 
     @BeforeEach
     void open() {
@@ -44,7 +46,7 @@ class WebSocketConnectionTest {
         Hub hub = new Hub(List.of(channel.eventLoop()), ByteBufAllocator.DEFAULT);
         broker.start(hub);
         ServerConfig config = ServerConfig.builder().nodeId("unit").build();
-        Node node = new Node(config, hub, broker, new MemoryPresenceStore(), () -> NOW);
+        Node node = new Node(config, hub, broker, new MemoryPresenceStore(), streams, () -> NOW);
         WebSocketConnection connection = new WebSocketConnection(channel, Duration.ofSeconds(5), 65536);
         channel.pipeline().addLast(connection);
         connection.attach(node.open("alice", connection));
