@@ -84,6 +84,34 @@ class ClusterIT {
     }
 
     @Test
+    void aClientRecoversOnAnotherNodeWhatWasPublishedThroughAThirdWhileItWasAway() {
+        TestClient alice = cluster.node(0).connect("alice");
+        TestClient bob = cluster.node(1).connect("bob");
+        Events.Joined joined = alice.client().join("lobby").join();
+        bob.client().join("lobby").join();
+        bob.client().publish("lobby", "one").join();
+        alice.recorder().awaitMessages("lobby", 1);
+        alice.client().close();
+        bob.client().publish("lobby", "two").join();
+        bob.client().publish("lobby", "three").join();
+        bob.client().sendDirect("alice", "while you were away").join();
+
+        TestClient aliceAgain = cluster.node(2).connect("alice");
+        Events.Joined again = aliceAgain.client().join("lobby", new io.switchboard.protocol.StreamPosition(1, joined.epoch()))
+                .join();
+        assertThat(again.recovered()).isTrue();
+        bob.client().publish("lobby", "four").join();
+        assertThat(aliceAgain.recorder().awaitMessages("lobby", 3)).extracting(m -> m.content().asText())
+                .containsExactly("two", "three", "four");
+        assertThat(cluster.redis().command("XLEN", "sb:history:lobby")).isEqualTo(4L);
+
+        var missed = aliceAgain.client().request(io.switchboard.protocol.Json.mapper().createObjectNode()
+                .put("type", "direct_history")).join();
+        assertThat(missed.path("publications")).extracting(p -> p.path("content").asText())
+                .containsExactly("while you were away");
+    }
+
+    @Test
     void aDirectMessageReachesEveryConnectionOfAUserOnEveryNodeOnce() {
         TestClient bobOn0 = cluster.node(0).connect("bob");
         TestClient bobOn2 = cluster.node(2).connect("bob");
