@@ -92,7 +92,7 @@ public final class SwitchboardServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, allocator)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(queue / 2, queue))
-                .childHandler(new HttpChannelInitializer(webSocket, this::isReady, connections));
+                .childHandler(new HttpChannelInitializer(webSocket, node, this::isReady, connections));
         try {
             this.serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
         } catch (RuntimeException e) {

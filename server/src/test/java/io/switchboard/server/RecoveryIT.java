@@ -172,6 +172,53 @@ class RecoveryIT {
         assertThat(since.path("publications")).extracting(p -> p.path("offset").asLong()).containsExactly(2L, 3L);
     }
 
+    @Test
+    void theServerApiReadsTheSameHistory() throws Exception {
+        TestClient alice = node.connect("alice");
+        alice.client().join("team/alpha").join();
+        for (int i = 1; i <= 4; i++) {
+            alice.client().publish("team/alpha", i).join();
+        }
+        var http = java.net.http.HttpClient.newHttpClient();
+        var all = http.send(java.net.http.HttpRequest.newBuilder(
+                node.httpUri("/api/v1/rooms/team%2Falpha/history")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(all.statusCode()).isEqualTo(200);
+        assertThat(all.headers().firstValue("content-type")).hasValue("application/json");
+        JsonNode body = Json.mapper().readTree(all.body());
+        assertThat(body.path("room").asText()).isEqualTo("team/alpha");
+        assertThat(body.path("publications")).extracting(p -> p.path("content").asInt()).containsExactly(1, 2, 3, 4);
+        JsonNode viaCommand = history(alice, "team/alpha", null);
+        assertThat(body.path("publications")).isEqualTo(viaCommand.path("publications"));
+
+        String epoch = body.path("epoch").asText();
+        var after = http.send(java.net.http.HttpRequest.newBuilder(node.httpUri(
+                "/api/v1/rooms/team%2Falpha/history?since=1&epoch=" + epoch + "&limit=2")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        JsonNode page = Json.mapper().readTree(after.body());
+        assertThat(page.path("publications")).extracting(p -> p.path("offset").asLong()).containsExactly(2L, 3L);
+        assertThat(page.path("recovered").asBoolean()).isTrue();
+
+        for (String bad : List.of("?since=x&epoch=e", "?since=1", "?limit=-1")) {
+            var response = http.send(java.net.http.HttpRequest.newBuilder(
+                    node.httpUri("/api/v1/rooms/team%2Falpha/history" + bad)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(bad).isEqualTo(400);
+            assertThat(response.headers().firstValue("content-type")).hasValue("application/problem+json");
+        }
+        var post = http.send(java.net.http.HttpRequest.newBuilder(node.httpUri("/api/v1/rooms/x/history"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(post.headers().firstValue("allow")).hasValue("GET");
+        var badRoom = http.send(java.net.http.HttpRequest.newBuilder(node.httpUri("/api/v1/rooms/a%20b/history")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(badRoom.statusCode()).isEqualTo(400);
+        var unknown = http.send(java.net.http.HttpRequest.newBuilder(node.httpUri("/api/v1/nothing")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+    }
+
     private static JsonNode history(TestClient client, String room, Integer limit) {
         var command = Json.mapper().createObjectNode().put("type", "history").put("room", room);
         if (limit != null) {

@@ -234,11 +234,20 @@ public final class Node implements CommandHandler {
         if (!session.rooms().contains(room)) {
             return failed(ErrorCode.FORBIDDEN, "join room '" + room + "' before reading its history");
         }
-        return readHistory(StreamKey.room(room), command.since(), command.limit(), fields().put("room", room));
+        return roomHistory(room, command.since(), command.limit()).thenApply(Reply::ack);
+    }
+
+    /**
+     * A room's kept publications for the server API: {@code room}, {@code publications},
+     * {@code offset}, {@code epoch}, and {@code recovered} when {@code since} is given.
+     */
+    public CompletionStage<ObjectNode> roomHistory(String room, StreamPosition since, int limit) {
+        return readHistory(StreamKey.room(room), since, limit, fields().put("room", room));
     }
 
     private CompletionStage<Reply> directHistory(Session session, Command.DirectHistory command) {
-        return readHistory(StreamKey.user(session.userId()), command.since(), command.limit(), fields());
+        return readHistory(StreamKey.user(session.userId()), command.since(), command.limit(), fields())
+                .thenApply(Reply::ack);
     }
 
     /**
@@ -246,7 +255,7 @@ public final class Node implements CommandHandler {
      * epoch), with the stream's position; {@code recovered} says whether they continue
      * {@code since} without a gap.
      */
-    private CompletionStage<Reply> readHistory(StreamKey stream, StreamPosition since, int limit, ObjectNode ack) {
+    private CompletionStage<ObjectNode> readHistory(StreamKey stream, StreamPosition since, int limit, ObjectNode ack) {
         return broker.position(stream)
                 .thenCompose(position -> history.read(stream,
                         since != null && since.epoch().equals(position.epoch()) ? since.offset() : 0, limit))
@@ -259,7 +268,7 @@ public final class Node implements CommandHandler {
                     if (since != null) {
                         ack.put("recovered", page.continues(since));
                     }
-                    return Reply.ack(ack);
+                    return ack;
                 });
     }
 

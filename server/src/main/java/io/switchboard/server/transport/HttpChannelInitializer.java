@@ -7,6 +7,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.switchboard.server.node.Node;
 import io.switchboard.server.transport.http.HttpRouter;
 import io.switchboard.server.transport.websocket.WebSocketUpgrade;
 import java.util.function.BooleanSupplier;
@@ -18,12 +19,15 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
     private static final int MAX_REQUEST_BODY = 64 * 1024;
 
     private final WebSocketUpgrade webSocket;
+    private final Node node;
     private final BooleanSupplier ready;
     private final ChannelGroup connections;
 
     /** {@code connections} collects every accepted channel, so that shutdown can close them. */
-    public HttpChannelInitializer(WebSocketUpgrade webSocket, BooleanSupplier ready, ChannelGroup connections) {
+    public HttpChannelInitializer(WebSocketUpgrade webSocket, Node node, BooleanSupplier ready,
+                                  ChannelGroup connections) {
         this.webSocket = webSocket;
+        this.node = node;
         this.ready = ready;
         this.connections = connections;
     }
@@ -36,6 +40,6 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
         pipeline.addLast("flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false));
         pipeline.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192));
         pipeline.addLast("http-aggregator", new HttpObjectAggregator(MAX_REQUEST_BODY));
-        pipeline.addLast(HttpRouter.NAME, new HttpRouter(webSocket, ready));
+        pipeline.addLast(HttpRouter.NAME, new HttpRouter(webSocket, node, ready));
     }
 }

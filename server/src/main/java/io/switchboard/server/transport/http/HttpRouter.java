@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.switchboard.server.node.Node;
 import io.switchboard.server.transport.websocket.WebSocketUpgrade;
 import java.io.IOException;
 import java.util.function.BooleanSupplier;
@@ -18,10 +19,12 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
 
     private final WebSocketUpgrade webSocket;
+    private final ServerApi api;
     private final BooleanSupplier ready;
 
-    public HttpRouter(WebSocketUpgrade webSocket, BooleanSupplier ready) {
+    public HttpRouter(WebSocketUpgrade webSocket, Node node, BooleanSupplier ready) {
         this.webSocket = webSocket;
+        this.api = new ServerApi(node);
         this.ready = ready;
     }
 
@@ -37,6 +40,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             webSocket.upgrade(ctx, request, null);
         } else if (path.startsWith("/ws/") && path.indexOf('/', 4) < 0) {
             webSocket.upgrade(ctx, request, QueryStringDecoder.decodeComponent(path.substring(4)));
+        } else if (path.startsWith(ServerApi.PREFIX)) {
+            api.serve(ctx, request);
         } else if (path.equals("/healthz")) {
             probe(ctx, request, true, "ok\n");
         } else if (path.equals("/readyz")) {
