@@ -7,24 +7,27 @@ import java.net.URI;
 /** The SDK's end of the connection: hands frames, rejections and the close to its client. */
 final class ClientChannelHandler extends WebSocketClientHandler {
     private final SwitchboardClient client;
+    private final long generation;
 
-    ClientChannelHandler(SwitchboardClient client, URI uri, HttpHeaders headers, boolean autoPong, int maxFrameBytes) {
+    ClientChannelHandler(SwitchboardClient client, long generation, URI uri, HttpHeaders headers, boolean autoPong,
+                         int maxFrameBytes) {
         super(uri, headers, autoPong, maxFrameBytes);
         this.client = client;
+        this.generation = generation;
     }
 
     @Override
     protected void onText(ByteBuf content) {
-        client.onText(content);
+        client.onText(generation, content);
     }
 
     @Override
     protected void onHandshakeRejected(int status, String body) {
-        client.onHandshakeRejected(status, body);
+        client.onHandshakeRejected(generation, status, body);
     }
 
     @Override
     protected void onClosed(int code, String reason) {
-        client.onClosed(new Events.Closed(code, reason), null);
+        client.onConnectionLost(generation, new Events.Closed(code, reason), null);
     }
 }

@@ -1,22 +1,27 @@
 package io.switchboard.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.protocol.StreamPosition;
 
 /** The typed frames a client receives; each is a record of the frame's fields. */
 public final class Events {
     private Events() {
     }
 
-    /** {@code connected}: the server accepted the connection. */
-    public record Connected(String userId, String connectionId, String node) {
+    /**
+     * {@code connected}: the server accepted the connection; {@code direct} is where the user's
+     * stream of direct messages stood (those after it arrive live), {@code null} from a server
+     * that does not say.
+     */
+    public record Connected(String userId, String connectionId, String node, StreamPosition direct) {
     }
 
     /** {@code message}: a room message with its place ({@code offset}) in the room's order. */
     public record RoomMessage(String room, String from, JsonNode content, String timestamp, long offset) {
     }
 
-    /** {@code direct_message}: a message to this user. */
-    public record DirectMessage(String from, String to, JsonNode content, String timestamp) {
+    /** {@code direct_message}: a message to this user, with its place in the user's stream ({@code -1} if none). */
+    public record DirectMessage(String from, String to, JsonNode content, String timestamp, long offset) {
     }
 
     /** {@code presence}: a user came online or went offline (in the room {@code presence}). */

@@ -1,8 +1,9 @@
 package io.switchboard.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.protocol.StreamPosition;
 
-/** Routes one parsed server frame to the client (replies) or its listener (pushes). */
+/** Routes one parsed server frame to the client (replies, messages) or its listener (other pushes). */
 final class FrameDispatch {
     private FrameDispatch() {
     }
@@ -10,8 +11,10 @@ final class FrameDispatch {
     static void dispatch(JsonNode frame, SwitchboardClient client, SwitchboardListener listener) {
         switch (frame.path("type").asText()) {
             case "connected":
+                JsonNode direct = frame.get("direct");
                 client.onConnected(new Events.Connected(text(frame, "user_id"), text(frame, "connection_id"),
-                        text(frame, "node")));
+                        text(frame, "node"), direct == null || !direct.isObject() ? null
+                                : new StreamPosition(direct.path("offset").asLong(), direct.path("epoch").asText())));
                 break;
             case "ack":
             case "pong":
@@ -21,12 +24,12 @@ final class FrameDispatch {
                 client.onErrorFrame(frame);
                 break;
             case "message":
-                listener.onMessage(new Events.RoomMessage(text(frame, "room"), text(frame, "from"),
+                client.onRoomMessage(new Events.RoomMessage(text(frame, "room"), text(frame, "from"),
                         frame.get("content"), text(frame, "timestamp"), frame.path("offset").asLong()));
                 break;
             case "direct_message":
-                listener.onDirectMessage(new Events.DirectMessage(text(frame, "from"), text(frame, "to"),
-                        frame.get("content"), text(frame, "timestamp")));
+                client.onDirectMessage(new Events.DirectMessage(text(frame, "from"), text(frame, "to"),
+                        frame.get("content"), text(frame, "timestamp"), frame.path("offset").asLong(-1)));
                 break;
             case "presence":
                 listener.onPresence(new Events.Presence(text(frame, "user_id"),
@@ -38,7 +41,7 @@ final class FrameDispatch {
                         "join".equals(text(frame, "type"))));
                 break;
             case "disconnect":
-                listener.onDisconnect(new Events.Disconnect(frame.path("code").asInt(), text(frame, "reason"),
+                client.onDisconnectFrame(new Events.Disconnect(frame.path("code").asInt(), text(frame, "reason"),
                         frame.path("reconnect").asBoolean()));
                 break;
             default:

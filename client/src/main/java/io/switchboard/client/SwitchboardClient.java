@@ -24,14 +24,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A Switchboard client over one WebSocket connection. Commands return futures completed by the
- * server's {@code ack} (or failed by its {@code error}); pushed frames go to the
+ * A Switchboard client over WebSocket. Commands return futures completed by the server's
+ * {@code ack} (or failed by its {@code error}); pushed frames go to the
  * {@link SwitchboardListener}. Thread-safe.
+ *
+ * <p>When the connection is lost, the client reconnects by itself (exponential backoff with
+ * full jitter, to a random one of its servers), rejoins its rooms asking for what it missed
+ * since the last offset it saw, fetches missed direct messages, and drops any message it has
+ * already delivered. The listener hears of each step, and of rooms whose recovery failed.
  *
  * <pre>{@code
  * SwitchboardClient alice = SwitchboardClient.builder(URI.create("ws://localhost:8080/ws/alice"))
@@ -48,7 +54,7 @@ public final class SwitchboardClient implements AutoCloseable {
     private static final ObjectMapper MAPPER = Json.mapper();
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
-    private final URI uri;
+    private final List<URI> servers;
     private final SwitchboardListener listener;
     private final EventLoopGroup group;
     private final InetAddress localAddress;
@@ -56,14 +62,28 @@ public final class SwitchboardClient implements AutoCloseable {
     private final boolean autoPong;
     private final int maxFrameBytes;
     private final Duration connectTimeout;
+    private final boolean reconnect;
+    private final Duration minDelay;
+    private final Duration maxDelay;
+
     private final AtomicLong ids = new AtomicLong();
     private final ConcurrentMap<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
-    private final CompletableFuture<Events.Connected> connected = new CompletableFuture<>();
+    private final CompletableFuture<Events.Connected> firstConnected = new CompletableFuture<>();
     private final CompletableFuture<Events.Closed> closed = new CompletableFuture<>();
-    private volatile Channel channel;
+    private final Recovery recovery = new Recovery();
+    private final Object lock = new Object();
+
+    // Guarded by lock.
+    private long generation;
+    private Channel channel;
+    private boolean started;
+    private boolean closing;
+    private boolean retry = true;
+    private int attempts;
+    private int serverIndex;
 
     private SwitchboardClient(Builder b) {
-        this.uri = b.uri;
+        this.servers = List.copyOf(b.servers);
         this.listener = b.listener;
         this.group = b.group != null ? b.group : ClientEventLoops.shared();
         this.localAddress = b.localAddress;
@@ -71,51 +91,55 @@ public final class SwitchboardClient implements AutoCloseable {
         this.autoPong = b.autoPong;
         this.maxFrameBytes = b.maxFrameBytes;
         this.connectTimeout = b.connectTimeout;
+        this.reconnect = b.reconnect;
+        this.minDelay = b.minDelay;
+        this.maxDelay = b.maxDelay;
     }
 
+    /** A client of the server at {@code uri}, e.g. {@code ws://host:8080/ws/alice}. */
     public static Builder builder(URI uri) {
-        return new Builder(uri);
+        return new Builder(List.of(uri));
     }
 
-    /** Opens the connection; the future completes with the server's {@code connected} frame. */
+    /** A client of several servers (nodes of one cluster); it reconnects to a random one of them. */
+    public static Builder builder(List<URI> servers) {
+        if (servers.isEmpty()) {
+            throw new IllegalArgumentException("at least one server");
+        }
+        return new Builder(servers);
+    }
+
+    /** Opens the connection; the future completes with the server's first {@code connected} frame. */
     public CompletableFuture<Events.Connected> connect() {
-        if (channel != null) {
-            return connected;
-        }
-        boolean tls = "wss".equalsIgnoreCase(uri.getScheme());
-        if (tls) {
-            connected.completeExceptionally(new SwitchboardException("unsupported", "wss:// is not supported yet"));
-            return connected;
-        }
-        ClientChannelHandler handler = new ClientChannelHandler(this, uri, headers, autoPong, maxFrameBytes);
-        var future = WebSocketClientHandler.connect(group, uri, localAddress, connectTimeout, handler);
-        channel = future.channel();
-        future.addListener(f -> {
-            if (!f.isSuccess()) {
-                onClosed(new Events.Closed(1006, "connect failed: " + f.cause()), f.cause());
+        synchronized (lock) {
+            if (started) {
+                return firstConnected;
             }
-        });
-        return connected;
+            started = true;
+            if (servers.stream().anyMatch(u -> "wss".equalsIgnoreCase(u.getScheme()))) {
+                firstConnected.completeExceptionally(new SwitchboardException("unsupported", "wss:// is not supported yet"));
+                return firstConnected;
+            }
+            open(servers.get(0));
+        }
+        return firstConnected;
     }
 
     /** Joins {@code room}; completes with the room's current offset and epoch. */
     public CompletableFuture<Events.Joined> join(String room) {
-        return join(room, null);
+        return recovery.join(room, null, false);
     }
 
     /** Joins {@code room}, asking to recover what was published after {@code since}. */
     public CompletableFuture<Events.Joined> join(String room, StreamPosition since) {
-        ObjectNode command = command("join_room").put("room", room);
-        if (since != null) {
-            command.putObject("since").put("offset", since.offset()).put("epoch", since.epoch());
-        }
-        return request(command).thenApply(ack -> new Events.Joined(ack.path("room").asText(),
-                ack.path("offset").asLong(), ack.path("epoch").asText(null),
-                ack.has("recovered") ? ack.get("recovered").asBoolean() : null));
+        return recovery.join(room, since, false);
     }
 
     public CompletableFuture<Void> leave(String room) {
-        return request(command("leave_room").put("room", room)).thenApply(ack -> null);
+        return request(command("leave_room").put("room", room)).thenApply(ack -> {
+            recovery.forget(room);
+            return null;
+        });
     }
 
     /** Publishes {@code content} (anything Jackson can write) to a room; completes with its offset. */
@@ -148,66 +172,110 @@ public final class SwitchboardClient implements AutoCloseable {
         return request(command("ping")).thenApply(pong -> null);
     }
 
+    /** The last position seen in {@code room} (offset and epoch), or {@code null} if not joined. */
+    public StreamPosition position(String room) {
+        return recovery.position(room);
+    }
+
     /**
      * Sends {@code command} with a fresh {@code id}; completes with the {@code ack} (or
-     * {@code pong}), or fails with the {@link SwitchboardException} of the {@code error}.
+     * {@code pong}), or fails with the {@link SwitchboardException} of the {@code error}, or with
+     * code {@code closed} when the connection goes first.
      */
     public CompletableFuture<JsonNode> request(ObjectNode command) {
         long id = ids.incrementAndGet();
         command.put("id", id);
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
         pending.put(id, reply);
-        if (closed.isDone()) {
-            failPending(new SwitchboardException("closed", "the connection is closed"));
+        Channel ch;
+        synchronized (lock) {
+            ch = channel;
+        }
+        if (ch == null || !ch.isActive() || closed.isDone()) {
+            pending.remove(id);
+            reply.completeExceptionally(new SwitchboardException("closed", "not connected"));
         } else {
-            sendRaw(command.toString());
+            ch.writeAndFlush(new TextWebSocketFrame(command.toString()));
         }
         return reply;
     }
 
     /** Sends one text frame exactly as given, valid or not. */
     public void sendRaw(String text) {
-        Channel ch = Objects.requireNonNull(channel, "connect() first");
+        Channel ch;
+        synchronized (lock) {
+            ch = Objects.requireNonNull(channel, "connect() first");
+        }
         ch.writeAndFlush(new TextWebSocketFrame(text));
     }
 
     /** Stops reading from the socket, so the server's writes back up; for flow-control tests and tools. */
     public void pauseReading() {
-        channel.config().setAutoRead(false);
+        currentChannel().config().setAutoRead(false);
     }
 
     public void resumeReading() {
-        channel.config().setAutoRead(true);
-        channel.read();
+        Channel ch = currentChannel();
+        ch.config().setAutoRead(true);
+        ch.read();
     }
 
     public CompletableFuture<Events.Connected> connectedFuture() {
-        return connected;
+        return firstConnected;
     }
 
-    /** Completes when the connection has closed, with the close code the server gave. */
+    /** Completes when the client has closed for good, with the close code the server gave. */
     public CompletableFuture<Events.Closed> closedFuture() {
         return closed;
     }
 
+    /** Whether a connection is open now. */
     public boolean isOpen() {
-        Channel ch = channel;
+        Channel ch;
+        synchronized (lock) {
+            ch = channel;
+        }
         return ch != null && ch.isActive() && !closed.isDone();
     }
 
-    /** Drops the TCP connection without a WebSocket close, as a crashing client would. */
-    public void abort() {
-        Channel ch = channel;
+    /**
+     * Drops the current connection as a network failure would: no WebSocket close. With
+     * reconnection on, the client reconnects and recovers.
+     */
+    public void dropConnection() {
+        Channel ch;
+        synchronized (lock) {
+            ch = channel;
+        }
         if (ch != null) {
             ch.close();
+        }
+    }
+
+    /** Drops the connection without a WebSocket close and does not reconnect, as a crashing client would. */
+    public void abort() {
+        Channel ch;
+        synchronized (lock) {
+            closing = true;
+            ch = channel;
+        }
+        if (ch != null) {
+            ch.close();
+        } else {
+            finish(new Events.Closed(1006, "aborted"), null);
         }
     }
 
     /** Closes with 1000 and waits (up to 5 s) for the server to complete the closing handshake. */
     @Override
     public void close() {
-        Channel ch = channel;
+        Channel ch;
+        synchronized (lock) {
+            closing = true;
+            ch = channel;
+        }
         if (ch == null || closed.isDone()) {
+            finish(new Events.Closed(1000, "closed"), null);
             return;
         }
         ch.writeAndFlush(new CloseWebSocketFrame(1000, "bye"));
@@ -223,9 +291,86 @@ public final class SwitchboardClient implements AutoCloseable {
         }
     }
 
+    // --- connection lifecycle ---
+
+    private void open(URI uri) {
+        long gen = ++generation;
+        ClientChannelHandler handler = new ClientChannelHandler(this, gen, uri, headers, autoPong, maxFrameBytes);
+        var future = WebSocketClientHandler.connect(group, uri, localAddress, connectTimeout, handler);
+        channel = future.channel();
+        future.addListener(f -> {
+            if (!f.isSuccess()) {
+                onConnectionLost(gen, new Events.Closed(1006, "connect failed: " + f.cause()), f.cause());
+            }
+        });
+    }
+
+    private Channel currentChannel() {
+        synchronized (lock) {
+            return Objects.requireNonNull(channel, "connect() first");
+        }
+    }
+
+    private boolean isCurrent(long gen) {
+        synchronized (lock) {
+            return gen == generation;
+        }
+    }
+
+    void onConnectionLost(long gen, Events.Closed how, Throwable cause) {
+        URI next;
+        Duration delay;
+        int attempt;
+        synchronized (lock) {
+            if (gen != generation || closed.isDone()) {
+                return;
+            }
+            channel = null;
+            failPending(new SwitchboardException("closed",
+                    "connection closed (" + how.code() + " " + how.reason() + ")", cause));
+            if (closing || !reconnect || !retry) {
+                next = null;
+                delay = null;
+                attempt = 0;
+            } else {
+                attempt = ++attempts;
+                long ceiling = Math.min(maxDelay.toMillis(), minDelay.toMillis() << Math.min(attempt - 1, 20));
+                delay = Duration.ofMillis(ThreadLocalRandom.current().nextLong(minDelay.toMillis(), ceiling + 1));
+                next = servers.get(servers.size() == 1 ? 0 : ThreadLocalRandom.current().nextInt(servers.size()));
+                recovery.connectionLost();
+            }
+        }
+        if (next == null) {
+            finish(how, cause);
+            return;
+        }
+        listener.onReconnecting(attempt, delay);
+        group.schedule(() -> {
+            synchronized (lock) {
+                if (!closing && gen == generation) {
+                    open(next);
+                }
+            }
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void finish(Events.Closed how, Throwable cause) {
+        if (!closed.complete(how)) {
+            return;
+        }
+        SwitchboardException error = new SwitchboardException("closed",
+                "connection closed (" + how.code() + " " + how.reason() + ")", cause);
+        firstConnected.completeExceptionally(error);
+        failPending(error);
+        listener.onClose(how);
+    }
+
     // --- called by ClientChannelHandler on the I/O thread ---
 
-    void onText(ByteBuf content) {
+    void onText(long gen, ByteBuf content) {
+        if (!isCurrent(gen)) {
+            return;
+        }
         JsonNode frame;
         try {
             frame = MAPPER.readTree(ByteBufUtil.getBytes(content));
@@ -237,8 +382,50 @@ public final class SwitchboardClient implements AutoCloseable {
         FrameDispatch.dispatch(frame, this, listener);
     }
 
+    void onHandshakeRejected(long gen, int status, String body) {
+        HandshakeRejectedException rejected = new HandshakeRejectedException(status, body);
+        synchronized (lock) {
+            if (gen != generation) {
+                return;
+            }
+            // A client error will not go away by retrying; a server error or overload may.
+            if (status >= 400 && status < 500 && status != 429) {
+                retry = false;
+            }
+        }
+        firstConnected.completeExceptionally(rejected);
+    }
+
     void onConnected(Events.Connected info) {
-        connected.complete(info);
+        boolean first;
+        synchronized (lock) {
+            attempts = 0;
+            first = !firstConnected.isDone();
+        }
+        if (first) {
+            recovery.connected(info, false);
+            firstConnected.complete(info);
+        } else {
+            listener.onReconnected(info);
+            recovery.connected(info, true);
+        }
+    }
+
+    void onDisconnectFrame(Events.Disconnect disconnect) {
+        if (!disconnect.reconnect()) {
+            synchronized (lock) {
+                retry = false;
+            }
+        }
+        listener.onDisconnect(disconnect);
+    }
+
+    void onRoomMessage(Events.RoomMessage message) {
+        recovery.roomMessage(message);
+    }
+
+    void onDirectMessage(Events.DirectMessage message) {
+        recovery.directMessage(message);
     }
 
     void onReply(JsonNode frame) {
@@ -258,21 +445,6 @@ public final class SwitchboardClient implements AutoCloseable {
         }
     }
 
-    void onHandshakeRejected(int status, String body) {
-        connected.completeExceptionally(new HandshakeRejectedException(status, body));
-    }
-
-    void onClosed(Events.Closed how, Throwable cause) {
-        if (!closed.complete(how)) {
-            return;
-        }
-        SwitchboardException error = new SwitchboardException("closed",
-                "connection closed (" + how.code() + " " + how.reason() + ")", cause);
-        connected.completeExceptionally(error);
-        failPending(error);
-        listener.onClose(how);
-    }
-
     private void failPending(SwitchboardException error) {
         for (Long id : List.copyOf(pending.keySet())) {
             CompletableFuture<JsonNode> reply = pending.remove(id);
@@ -282,13 +454,227 @@ public final class SwitchboardClient implements AutoCloseable {
         }
     }
 
-    private static ObjectNode command(String type) {
+    static ObjectNode command(String type) {
         return MAPPER.createObjectNode().put("type", type);
+    }
+
+    /**
+     * What the client remembers to recover after a reconnect: for each joined room and for the
+     * user's direct messages, the last offset delivered and its epoch. It delivers each message
+     * once, in offset order, holding back a room's messages while its (re)join is answered.
+     */
+    private final class Recovery {
+        private final java.util.Map<String, Stream> rooms = new java.util.LinkedHashMap<>();
+        private final Stream direct = new Stream();
+
+        CompletableFuture<Events.Joined> join(String room, StreamPosition since, boolean rejoin) {
+            Stream stream;
+            synchronized (lock) {
+                stream = rooms.computeIfAbsent(room, r -> new Stream());
+                stream.waiting = new ArrayList<>();
+            }
+            ObjectNode command = command("join_room").put("room", room);
+            if (since != null) {
+                command.putObject("since").put("offset", since.offset()).put("epoch", since.epoch());
+            }
+            return request(command).handle((ack, failure) -> {
+                if (failure != null) {
+                    List<Object> held = release(stream, null, -1);
+                    if (!rejoin) {
+                        synchronized (lock) {
+                            rooms.remove(room, stream);
+                        }
+                    }
+                    deliver(held);
+                    throw failure instanceof java.util.concurrent.CompletionException
+                            ? (java.util.concurrent.CompletionException) failure
+                            : new java.util.concurrent.CompletionException(failure);
+                }
+                Events.Joined joined = new Events.Joined(ack.path("room").asText(), ack.path("offset").asLong(),
+                        ack.path("epoch").asText(null), ack.has("recovered") ? ack.get("recovered").asBoolean() : null);
+                boolean recovered = Boolean.TRUE.equals(joined.recovered());
+                // Recovered: the replay (already held) continues from since. Otherwise the room
+                // continues live from the ack's offset.
+                long baseline = recovered ? since.offset() : joined.offset();
+                deliver(release(stream, joined.epoch(), baseline));
+                if (since != null && !recovered) {
+                    listener.onRecoveryFailed(room);
+                }
+                return joined;
+            });
+        }
+
+        void forget(String room) {
+            synchronized (lock) {
+                rooms.remove(room);
+            }
+        }
+
+        StreamPosition position(String room) {
+            synchronized (lock) {
+                Stream stream = rooms.get(room);
+                return stream == null || stream.epoch == null ? null : new StreamPosition(stream.last, stream.epoch);
+            }
+        }
+
+        void roomMessage(Events.RoomMessage message) {
+            List<Object> out = null;
+            synchronized (lock) {
+                Stream stream = rooms.get(message.room());
+                if (stream == null) {
+                    out = List.of(message);
+                } else if (stream.waiting != null) {
+                    stream.waiting.add(message);
+                } else if (message.offset() > stream.last) {
+                    stream.last = message.offset();
+                    out = List.of(message);
+                }
+            }
+            deliver(out);
+        }
+
+        void directMessage(Events.DirectMessage message) {
+            List<Object> out = null;
+            synchronized (lock) {
+                if (direct.waiting != null) {
+                    direct.waiting.add(message);
+                } else if (message.offset() < 0 || message.offset() > direct.last) {
+                    direct.last = Math.max(direct.last, message.offset());
+                    out = List.of(message);
+                }
+            }
+            deliver(out);
+        }
+
+        void connectionLost() {
+            // Replies to joins in flight will not come: their streams keep their last positions.
+        }
+
+        /** A connection opened: the first sets the baselines; later ones recover from them. */
+        void connected(Events.Connected info, boolean again) {
+            List<java.util.Map.Entry<String, StreamPosition>> rejoin = new ArrayList<>();
+            StreamPosition directSince = null;
+            synchronized (lock) {
+                if (!again || direct.epoch == null) {
+                    if (info.direct() != null) {
+                        direct.last = info.direct().offset();
+                        direct.epoch = info.direct().epoch();
+                    }
+                } else {
+                    directSince = new StreamPosition(direct.last, direct.epoch);
+                    direct.waiting = new ArrayList<>();
+                }
+                if (again) {
+                    rooms.forEach((room, stream) -> rejoin.add(java.util.Map.entry(room,
+                            stream.epoch == null ? new StreamPosition(-1, "") : new StreamPosition(stream.last, stream.epoch))));
+                }
+            }
+            for (var entry : rejoin) {
+                StreamPosition since = entry.getValue().offset() < 0 ? null : entry.getValue();
+                join(entry.getKey(), since, true).whenComplete((joined, failure) -> {
+                    if (failure != null) {
+                        listener.onError(new SwitchboardException("recovery",
+                                "rejoining " + entry.getKey() + " failed: " + failure.getMessage(), failure));
+                    }
+                });
+            }
+            if (directSince != null) {
+                recoverDirect(directSince, info.direct());
+            }
+        }
+
+        private void recoverDirect(StreamPosition since, StreamPosition now) {
+            ObjectNode command = command("direct_history");
+            command.putObject("since").put("offset", since.offset()).put("epoch", since.epoch());
+            request(command).whenComplete((ack, failure) -> {
+                List<Object> out = new ArrayList<>();
+                boolean recovered = failure == null && ack.path("recovered").asBoolean();
+                synchronized (lock) {
+                    if (recovered) {
+                        for (JsonNode frame : ack.path("publications")) {
+                            long offset = frame.path("offset").asLong();
+                            if (offset > direct.last) {
+                                direct.last = offset;
+                                out.add(new Events.DirectMessage(textOf(frame, "from"), textOf(frame, "to"),
+                                        frame.get("content"), textOf(frame, "timestamp"), offset));
+                            }
+                        }
+                    } else if (now != null) {
+                        direct.last = now.offset();
+                        direct.epoch = now.epoch();
+                    }
+                    List<Object> waiting = direct.waiting;
+                    direct.waiting = null;
+                    for (Object held : waiting) {
+                        Events.DirectMessage message = (Events.DirectMessage) held;
+                        if (message.offset() > direct.last) {
+                            direct.last = message.offset();
+                            out.add(message);
+                        }
+                    }
+                }
+                if (!recovered) {
+                    listener.onDirectRecoveryFailed();
+                }
+                deliver(out);
+            });
+        }
+
+        /** Ends holding a stream's messages; returns those to deliver (newer than the baseline). */
+        private List<Object> release(Stream stream, String epoch, long baseline) {
+            synchronized (lock) {
+                List<Object> waiting = stream.waiting;
+                stream.waiting = null;
+                if (epoch != null) {
+                    if (!epoch.equals(stream.epoch)) {
+                        stream.last = baseline;
+                    } else {
+                        stream.last = Math.max(stream.last, baseline);
+                    }
+                    stream.epoch = epoch;
+                }
+                List<Object> out = new ArrayList<>();
+                for (Object held : waiting == null ? List.of() : waiting) {
+                    Events.RoomMessage message = (Events.RoomMessage) held;
+                    if (message.offset() > stream.last) {
+                        stream.last = message.offset();
+                        out.add(message);
+                    }
+                }
+                return out;
+            }
+        }
+
+        private void deliver(List<Object> events) {
+            if (events == null) {
+                return;
+            }
+            for (Object event : events) {
+                if (event instanceof Events.RoomMessage) {
+                    listener.onMessage((Events.RoomMessage) event);
+                } else {
+                    listener.onDirectMessage((Events.DirectMessage) event);
+                }
+            }
+        }
+
+        private String textOf(JsonNode frame, String field) {
+            JsonNode value = frame.get(field);
+            return value == null || value.isNull() ? null : value.asText();
+        }
+    }
+
+    /** Where one stream stands for this client. */
+    private static final class Stream {
+        long last = -1;
+        String epoch;
+        /** Messages held while the stream's (re)join or recovery is answered; null when none is. */
+        List<Object> waiting;
     }
 
     /** Configures a {@link SwitchboardClient}. */
     public static final class Builder {
-        private final URI uri;
+        private final List<URI> servers;
         private SwitchboardListener listener = new SwitchboardListener() { };
         private EventLoopGroup group;
         private InetAddress localAddress;
@@ -296,9 +682,12 @@ public final class SwitchboardClient implements AutoCloseable {
         private boolean autoPong = true;
         private int maxFrameBytes = 16 * 1024 * 1024;
         private Duration connectTimeout = Duration.ofSeconds(10);
+        private boolean reconnect = true;
+        private Duration minDelay = Duration.ofMillis(100);
+        private Duration maxDelay = Duration.ofSeconds(10);
 
-        private Builder(URI uri) {
-            this.uri = Objects.requireNonNull(uri, "uri");
+        private Builder(List<URI> servers) {
+            this.servers = List.copyOf(servers);
         }
 
         public Builder listener(SwitchboardListener listener) {
@@ -337,6 +726,29 @@ public final class SwitchboardClient implements AutoCloseable {
 
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * Whether to reconnect and recover when the connection is lost (default {@code true}).
+         * The client does not reconnect after {@link #close()}, after a {@code disconnect} with
+         * {@code reconnect: false}, or after a handshake refused with a 4xx status.
+         */
+        public Builder reconnect(boolean reconnect) {
+            this.reconnect = reconnect;
+            return this;
+        }
+
+        /**
+         * Bounds of the reconnect delay: attempt n waits a random time between {@code min} and
+         * {@code min * 2^(n-1)}, capped at {@code max} (defaults 100 ms and 10 s).
+         */
+        public Builder reconnectDelay(Duration min, Duration max) {
+            if (min.isNegative() || min.isZero() || max.compareTo(min) < 0) {
+                throw new IllegalArgumentException("need 0 < min <= max");
+            }
+            this.minDelay = min;
+            this.maxDelay = max;
             return this;
         }
 

@@ -30,7 +30,29 @@ public interface SwitchboardListener {
     default void onDisconnect(Events.Disconnect disconnect) {
     }
 
-    /** The connection is closed; called once. */
+    /**
+     * The connection was lost and the client will try again after {@code delay}
+     * ({@code attempt} counts from 1).
+     */
+    default void onReconnecting(int attempt, java.time.Duration delay) {
+    }
+
+    /** The client is connected again; it is rejoining its rooms and recovering what it missed. */
+    default void onReconnected(Events.Connected connected) {
+    }
+
+    /**
+     * What the room published while the client was away could not all be recovered (it is no
+     * longer kept, or the room's stream started again); the client continues live from now.
+     */
+    default void onRecoveryFailed(String room) {
+    }
+
+    /** Like {@link #onRecoveryFailed}, for the user's direct messages. */
+    default void onDirectRecoveryFailed() {
+    }
+
+    /** The client is closed for good (closed by the application, or not to reconnect); called once. */
     default void onClose(Events.Closed closed) {
     }
 }

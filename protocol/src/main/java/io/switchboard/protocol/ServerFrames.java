@@ -21,13 +21,21 @@ public final class ServerFrames {
     private ServerFrames() {
     }
 
-    /** {@code connected}: the first frame of every connection. */
-    public static byte[] connected(String userId, String connectionId, String node) {
+    /**
+     * {@code connected}: the first frame of every connection. {@code direct} is where the user's
+     * stream of direct messages stood when the connection opened (its messages after that offset
+     * arrive live); a client that reconnects asks {@code direct_history} from its last one.
+     */
+    public static byte[] connected(String userId, String connectionId, String node, StreamPosition direct) {
         return write(g -> {
             g.writeStringField("type", "connected");
             g.writeStringField("user_id", userId);
             g.writeStringField("connection_id", connectionId);
             g.writeStringField("node", node);
+            g.writeObjectFieldStart("direct");
+            g.writeNumberField("offset", direct.offset());
+            g.writeStringField("epoch", direct.epoch());
+            g.writeEndObject();
         });
     }
 

@@ -73,8 +73,9 @@ class ServerFramesTest {
                         + Timestamps.format(T) + "\"}");
         assertThat(text(ServerFrames.membership("r", "a", true)))
                 .isEqualTo("{\"type\":\"join\",\"room\":\"r\",\"user_id\":\"a\"}");
-        assertThat(text(ServerFrames.connected("a", "c1", "n1")))
-                .isEqualTo("{\"type\":\"connected\",\"user_id\":\"a\",\"connection_id\":\"c1\",\"node\":\"n1\"}");
+        assertThat(text(ServerFrames.connected("a", "c1", "n1", new StreamPosition(4, "e"))))
+                .isEqualTo("{\"type\":\"connected\",\"user_id\":\"a\",\"connection_id\":\"c1\",\"node\":\"n1\","
+                        + "\"direct\":{\"offset\":4,\"epoch\":\"e\"}}");
         assertThat(text(ServerFrames.disconnect(4008, "slow consumer", true)))
                 .isEqualTo("{\"type\":\"disconnect\",\"code\":4008,\"reason\":\"slow consumer\",\"reconnect\":true}");
     }

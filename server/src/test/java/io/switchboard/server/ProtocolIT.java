@@ -21,7 +21,9 @@ class ProtocolIT {
     void connectedIsTheFirstFrame() {
         TestClient alice = node.connect("alice");
         JsonNode first = alice.recorder().frames().get(0);
-        assertThat(fieldNames(first)).containsExactly("type", "user_id", "connection_id", "node");
+        assertThat(fieldNames(first)).containsExactly("type", "user_id", "connection_id", "node", "direct");
+        assertThat(first.path("direct").path("offset").asLong()).isZero();
+        assertThat(first.path("direct").path("epoch").asText()).isNotEmpty();
         assertThat(first.path("type").asText()).isEqualTo("connected");
         assertThat(first.path("user_id").asText()).isEqualTo("alice");
         assertThat(first.path("connection_id").asText()).hasSizeGreaterThanOrEqualTo(16);

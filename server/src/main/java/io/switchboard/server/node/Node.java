@@ -79,23 +79,27 @@ public final class Node implements CommandHandler {
      */
     public Session open(String userId, Connection connection) {
         Session session = new Session(NodeIds.token(16), userId, connection, this, config.maxPendingCommands());
-        broker.subscribeUser(userId).whenComplete((v, failure) -> session.execute(() -> {
-            if (failure != null || session.isEnded()) {
-                broker.unsubscribeUser(userId);
-                if (failure != null) {
-                    log.warn("{}: cannot subscribe to the user's frames, refusing: {}", session, failure.toString());
-                    session.close(CloseCodes.TRY_AGAIN_LATER, "message broker unavailable", true);
-                }
-                return;
-            }
-            session.send(ServerFrames.connected(userId, session.id(), config.nodeId()));
-            hub.register(session);
-            session.start();
-            presence.connect(userId, session.id())
-                    .thenCompose(first -> first ? announce(PresenceChange.online(userId, true)) : DONE)
-                    .whenComplete((x, e) -> logFailure(e, session, "presence on connect"));
-            log.debug("{} opened from {}", session, connection.remoteAddress());
-        }));
+        // Subscribed first, then the position of the user's direct messages: those after it reach
+        // this connection live, and the connected frame tells the client where that starts.
+        broker.subscribeUser(userId)
+                .thenCompose(v -> broker.position(StreamKey.user(userId)))
+                .whenComplete((direct, failure) -> session.execute(() -> {
+                    if (failure != null || session.isEnded()) {
+                        broker.unsubscribeUser(userId);
+                        if (failure != null) {
+                            log.warn("{}: cannot subscribe to the user's frames, refusing: {}", session, failure.toString());
+                            session.close(CloseCodes.TRY_AGAIN_LATER, "message broker unavailable", true);
+                        }
+                        return;
+                    }
+                    session.send(ServerFrames.connected(userId, session.id(), config.nodeId(), direct));
+                    hub.register(session);
+                    session.start();
+                    presence.connect(userId, session.id())
+                            .thenCompose(first -> first ? announce(PresenceChange.online(userId, true)) : DONE)
+                            .whenComplete((x, e) -> logFailure(e, session, "presence on connect"));
+                    log.debug("{} opened from {}", session, connection.remoteAddress());
+                }));
         return session;
     }
 

@@ -111,7 +111,9 @@ public final class TestNode implements BeforeEachCallback, AfterEachCallback {
         Recorder recorder = new Recorder();
         SwitchboardClient.Builder builder = SwitchboardClient.builder(
                 uri("/ws/" + URLEncoder.encode(user, StandardCharsets.UTF_8).replace("+", "%20")))
-                .listener(recorder);
+                .listener(recorder)
+                // Tests of server behaviour see each connection end; recovery tests turn this on.
+                .reconnect(false);
         options.accept(builder);
         SwitchboardClient client = builder.build();
         clients.add(client);
