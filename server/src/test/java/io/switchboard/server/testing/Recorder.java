@@ -132,6 +132,50 @@ public final class Recorder implements SwitchboardListener {
         await().atMost(WAIT).until(condition);
     }
 
+    /** A listener that records into a {@link Recorder}; extend it to watch more callbacks. */
+    public static class Forwarding implements SwitchboardListener {
+        private final Recorder to;
+
+        public Forwarding(Recorder to) {
+            this.to = to;
+        }
+
+        @Override
+        public void onFrame(JsonNode frame) {
+            to.onFrame(frame);
+        }
+
+        @Override
+        public void onMessage(Events.RoomMessage message) {
+            to.onMessage(message);
+        }
+
+        @Override
+        public void onDirectMessage(Events.DirectMessage message) {
+            to.onDirectMessage(message);
+        }
+
+        @Override
+        public void onPresence(Events.Presence presence) {
+            to.onPresence(presence);
+        }
+
+        @Override
+        public void onMembership(Events.Membership membership) {
+            to.onMembership(membership);
+        }
+
+        @Override
+        public void onError(SwitchboardException error) {
+            to.onError(error);
+        }
+
+        @Override
+        public void onDisconnect(Events.Disconnect disconnect) {
+            to.onDisconnect(disconnect);
+        }
+    }
+
     private JsonNode find(Predicate<JsonNode> match) {
         for (JsonNode frame : frames) {
             if (match.test(frame)) {
