@@ -29,11 +29,28 @@ class ClientRecoveryIT {
     void aClientThatKeepsLosingItsConnectionStillGetsEveryMessageOnceAndInOrder() throws Exception {
         Recorder seen = new Recorder();
         List<Integer> reconnects = new CopyOnWriteArrayList<>();
+        List<String> failedRecoveries = new CopyOnWriteArrayList<>();
+        List<String> errors = new CopyOnWriteArrayList<>();
         SwitchboardClient reader = SwitchboardClient.builder(allNodes("reader"))
                 .listener(new Recorder.Forwarding(seen) {
                     @Override
                     public void onReconnecting(int attempt, Duration delay) {
                         reconnects.add(attempt);
+                    }
+
+                    @Override
+                    public void onRecoveryFailed(String room) {
+                        failedRecoveries.add(room);
+                    }
+
+                    @Override
+                    public void onDirectRecoveryFailed() {
+                        failedRecoveries.add("direct");
+                    }
+
+                    @Override
+                    public void onError(io.switchboard.client.SwitchboardException error) {
+                        errors.add(error.getMessage());
                     }
                 })
                 .reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(200))
@@ -63,6 +80,8 @@ class ClientRecoveryIT {
         publishing.set(false);
         writing.get();
 
+        assertThat(failedRecoveries).isEmpty();
+        assertThat(errors).isEmpty();
         for (String room : List.of("a", "b")) {
             long top = writer.client().join(room).join().offset();
             Recorder.until(() -> !seen.messages(room).isEmpty()

@@ -59,14 +59,15 @@ final class ChannelSubscriptions {
     }
 
     private void unsubscribeIfUnused(String channel) {
-        boolean[] unused = new boolean[1];
+        // The command is sent inside the map's lock for the channel, as subscribe is: a member
+        // joining at this moment sends its SUBSCRIBE after this UNSUBSCRIBE, never before it.
         channels.computeIfPresent(channel, (c, e) -> {
-            unused[0] = e.references <= 0;
-            return unused[0] ? null : e;
+            if (e.references > 0) {
+                return e;
+            }
+            unsubscribe(c);
+            return null;
         });
-        if (unused[0]) {
-            unsubscribe(channel);
-        }
     }
 
     private void unsubscribe(String channel) {
@@ -75,12 +76,17 @@ final class ChannelSubscriptions {
                 // Redis is unreachable; the pub/sub connection would subscribe the channel again
                 // when it reconnects, so try again until it goes through or a member comes back.
                 log.debug("unsubscribing {} failed, retrying: {}", channel, failure.toString());
-                timer.schedule(() -> {
-                    if (!channels.containsKey(channel)) {
-                        unsubscribe(channel);
-                    }
-                }, Math.max(graceMillis, 100), TimeUnit.MILLISECONDS);
+                timer.schedule(() -> retryUnsubscribe(channel), Math.max(graceMillis, 100), TimeUnit.MILLISECONDS);
             }
+        });
+    }
+
+    private void retryUnsubscribe(String channel) {
+        channels.compute(channel, (c, e) -> {
+            if (e == null) {
+                unsubscribe(c);
+            }
+            return e;
         });
     }
 

@@ -252,8 +252,17 @@ public final class Session {
         for (byte[] frame : replay) {
             connection.send(frame);
         }
+        boolean newerPassed = false;
         for (byte[] frame : live) {
-            admit(room, frame);
+            long offset = FrameTemplate.offsetOf(frame);
+            if (offset >= 0 && offset <= through) {
+                continue;
+            }
+            newerPassed |= offset > through;
+            connection.send(frame);
+        }
+        if (newerPassed) {
+            removeGate(room);
         }
         checkOutboundBound();
     }

@@ -83,6 +83,41 @@ class SessionTest {
     }
 
     @Test
+    void aJoiningRoomHoldsLiveFramesThenSendsReplayAndOnlyNewerOnesWhileTheGateLasts() {
+        sut.holdRoom("r");
+        assertThat(sut.isGated("r")).isTrue();
+        for (long offset : new long[] {3, 4, 5, 6}) {
+            sut.admit("r", message(offset));
+        }
+        sut.admit("r", "{\"type\":\"join\",\"room\":\"r\",\"user_id\":\"x\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(connection.written()).isEmpty();
+
+        sut.releaseRoom("r", List.of(message(2), message(3), message(4)), 4);
+        assertThat(connection.flushed()).extracting(SessionTest::offset).containsExactly(2L, 3L, 4L, 5L, 6L, -1L);
+        assertThat(sut.isGated("r")).as("a newer message passed: the gate is done").isFalse();
+    }
+
+    @Test
+    void afterAJoinFramesAlreadyCoveredByItAreDroppedUntilANewerOnePasses() {
+        sut.holdRoom("r");
+        sut.releaseRoom("r", List.of(), 10);
+        assertThat(sut.isGated("r")).isTrue();
+        sut.admit("r", message(9));
+        sut.admit("r", message(10));
+        sut.admit("r", message(11));
+        assertThat(sut.isGated("r")).isFalse();
+        assertThat(connection.flushed()).extracting(SessionTest::offset).containsExactly(11L);
+    }
+
+    private static byte[] message(long offset) {
+        return io.switchboard.protocol.FrameTemplate.message("r", "a", "1", 0).withOffset(offset);
+    }
+
+    private static long offset(String frame) {
+        return io.switchboard.protocol.FrameTemplate.offsetOf(frame.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void aFailedCommandIsAnsweredWithItsErrorAndAnUnexpectedFailureWithInternal() {
         handler.results.put("no", CompletableFuture.failedFuture(new FrameException(ErrorCode.FORBIDDEN, "not you")));
         handler.results.put("boom", CompletableFuture.failedFuture(new IllegalStateException("bug")));
