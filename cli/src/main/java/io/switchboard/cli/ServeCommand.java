@@ -3,7 +3,9 @@ package io.switchboard.cli;
 import io.switchboard.server.SwitchboardServer;
 import io.switchboard.server.config.InvalidConfigException;
 import io.switchboard.server.config.ServerConfig;
+import io.switchboard.server.history.HistoryOptions;
 import io.switchboard.server.transport.EventLoops;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -48,9 +50,18 @@ final class ServeCommand implements Callable<Integer> {
             + "(default: run alone, in memory).")
     String redis;
 
+    @Option(names = "--history-size", defaultValue = "300",
+            description = "Messages each room keeps for recovery; 0 keeps none (default: ${DEFAULT-VALUE}).")
+    int historySize;
+
+    @Option(names = "--history-ttl", defaultValue = "120",
+            description = "Seconds a room's history is kept after its last message (default: ${DEFAULT-VALUE}).")
+    long historyTtlSeconds;
+
     @Override
     public Integer call() throws InterruptedException {
-        ServerConfig.Builder builder = ServerConfig.builder().host(host).port(port).ioThreads(ioThreads).transport(transport).redisUri(redis);
+        ServerConfig.Builder builder = ServerConfig.builder().host(host).port(port).ioThreads(ioThreads).transport(transport).redisUri(redis)
+                .defaultHistory(new HistoryOptions(historySize, Duration.ofSeconds(historyTtlSeconds)));
         if (nodeId != null) {
             builder.nodeId(nodeId);
         }
