@@ -18,9 +18,12 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
@@ -337,7 +340,6 @@ public final class SwitchboardClient implements AutoCloseable {
                 long ceiling = Math.min(maxDelay.toMillis(), minDelay.toMillis() << Math.min(attempt - 1, 20));
                 delay = Duration.ofMillis(ThreadLocalRandom.current().nextLong(minDelay.toMillis(), ceiling + 1));
                 next = servers.get(servers.size() == 1 ? 0 : ThreadLocalRandom.current().nextInt(servers.size()));
-                recovery.connectionLost();
             }
         }
         if (next == null) {
@@ -464,7 +466,7 @@ public final class SwitchboardClient implements AutoCloseable {
      * once, in offset order, holding back a room's messages while its (re)join is answered.
      */
     private final class Recovery {
-        private final java.util.Map<String, Stream> rooms = new java.util.LinkedHashMap<>();
+        private final Map<String, Stream> rooms = new LinkedHashMap<>();
         private final Stream direct = new Stream();
 
         CompletableFuture<Events.Joined> join(String room, StreamPosition since, boolean rejoin) {
@@ -486,9 +488,9 @@ public final class SwitchboardClient implements AutoCloseable {
                         }
                     }
                     deliver(held);
-                    throw failure instanceof java.util.concurrent.CompletionException
-                            ? (java.util.concurrent.CompletionException) failure
-                            : new java.util.concurrent.CompletionException(failure);
+                    throw failure instanceof CompletionException
+                            ? (CompletionException) failure
+                            : new CompletionException(failure);
                 }
                 Events.Joined joined = new Events.Joined(ack.path("room").asText(), ack.path("offset").asLong(),
                         ack.path("epoch").asText(null), ack.has("recovered") ? ack.get("recovered").asBoolean() : null);
@@ -546,13 +548,9 @@ public final class SwitchboardClient implements AutoCloseable {
             deliver(out);
         }
 
-        void connectionLost() {
-            // Replies to joins in flight will not come: their streams keep their last positions.
-        }
-
         /** A connection opened: the first sets the baselines; later ones recover from them. */
         void connected(Events.Connected info, boolean again) {
-            List<java.util.Map.Entry<String, StreamPosition>> rejoin = new ArrayList<>();
+            List<Map.Entry<String, StreamPosition>> rejoin = new ArrayList<>();
             StreamPosition directSince = null;
             synchronized (lock) {
                 if (!again || direct.epoch == null) {
@@ -565,7 +563,7 @@ public final class SwitchboardClient implements AutoCloseable {
                     direct.waiting = new ArrayList<>();
                 }
                 if (again) {
-                    rooms.forEach((room, stream) -> rejoin.add(java.util.Map.entry(room,
+                    rooms.forEach((room, stream) -> rejoin.add(Map.entry(room,
                             stream.epoch == null ? new StreamPosition(-1, "") : new StreamPosition(stream.last, stream.epoch))));
                 }
             }

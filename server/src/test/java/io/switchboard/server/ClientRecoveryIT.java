@@ -27,32 +27,33 @@ class ClientRecoveryIT {
 
     @Test
     void aClientThatKeepsLosingItsConnectionStillGetsEveryMessageOnceAndInOrder() throws Exception {
-        Recorder seen = new Recorder();
         List<Integer> reconnects = new CopyOnWriteArrayList<>();
         List<String> failedRecoveries = new CopyOnWriteArrayList<>();
         List<String> errors = new CopyOnWriteArrayList<>();
+        Recorder seen = new Recorder() {
+            @Override
+            public void onReconnecting(int attempt, Duration delay) {
+                reconnects.add(attempt);
+            }
+
+            @Override
+            public void onRecoveryFailed(String room) {
+                failedRecoveries.add(room);
+            }
+
+            @Override
+            public void onDirectRecoveryFailed() {
+                failedRecoveries.add("direct");
+            }
+
+            @Override
+            public void onError(io.switchboard.client.SwitchboardException error) {
+                errors.add(error.getMessage());
+                super.onError(error);
+            }
+        };
         SwitchboardClient reader = SwitchboardClient.builder(allNodes("reader"))
-                .listener(new Recorder.Forwarding(seen) {
-                    @Override
-                    public void onReconnecting(int attempt, Duration delay) {
-                        reconnects.add(attempt);
-                    }
-
-                    @Override
-                    public void onRecoveryFailed(String room) {
-                        failedRecoveries.add(room);
-                    }
-
-                    @Override
-                    public void onDirectRecoveryFailed() {
-                        failedRecoveries.add("direct");
-                    }
-
-                    @Override
-                    public void onError(io.switchboard.client.SwitchboardException error) {
-                        errors.add(error.getMessage());
-                    }
-                })
+                .listener(seen)
                 .reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(200))
                 .build();
         reader.connect().join();
@@ -99,14 +100,14 @@ class ClientRecoveryIT {
     @Test
     void theApplicationHearsWhenWhatWasMissedIsNoLongerKept() {
         List<String> failed = new CopyOnWriteArrayList<>();
-        Recorder seen = new Recorder();
+        Recorder seen = new Recorder() {
+            @Override
+            public void onRecoveryFailed(String room) {
+                failed.add(room);
+            }
+        };
         SwitchboardClient reader = SwitchboardClient.builder(List.of(node(1, "reader")))
-                .listener(new Recorder.Forwarding(seen) {
-                    @Override
-                    public void onRecoveryFailed(String room) {
-                        failed.add(room);
-                    }
-                })
+                .listener(seen)
                 .reconnectDelay(Duration.ofMillis(500), Duration.ofMillis(500))
                 .build();
         reader.connect().join();

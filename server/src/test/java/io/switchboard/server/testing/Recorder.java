@@ -13,8 +13,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
-/** Records every frame and event a test client receives, for assertions and waits. */
-public final class Recorder implements SwitchboardListener {
+/**
+ * Records every frame and event a test client receives, for assertions and waits; extend it to
+ * watch more callbacks.
+ */
+public class Recorder implements SwitchboardListener {
     public static final Duration WAIT = Duration.ofSeconds(15);
 
     private final List<JsonNode> frames = new CopyOnWriteArrayList<>();
@@ -130,50 +133,6 @@ public final class Recorder implements SwitchboardListener {
     /** Waits (bounded) until {@code condition} holds. */
     public static void until(Callable<Boolean> condition) {
         await().atMost(WAIT).until(condition);
-    }
-
-    /** A listener that records into a {@link Recorder}; extend it to watch more callbacks. */
-    public static class Forwarding implements SwitchboardListener {
-        private final Recorder to;
-
-        public Forwarding(Recorder to) {
-            this.to = to;
-        }
-
-        @Override
-        public void onFrame(JsonNode frame) {
-            to.onFrame(frame);
-        }
-
-        @Override
-        public void onMessage(Events.RoomMessage message) {
-            to.onMessage(message);
-        }
-
-        @Override
-        public void onDirectMessage(Events.DirectMessage message) {
-            to.onDirectMessage(message);
-        }
-
-        @Override
-        public void onPresence(Events.Presence presence) {
-            to.onPresence(presence);
-        }
-
-        @Override
-        public void onMembership(Events.Membership membership) {
-            to.onMembership(membership);
-        }
-
-        @Override
-        public void onError(SwitchboardException error) {
-            to.onError(error);
-        }
-
-        @Override
-        public void onDisconnect(Events.Disconnect disconnect) {
-            to.onDisconnect(disconnect);
-        }
     }
 
     private JsonNode find(Predicate<JsonNode> match) {
