@@ -9,6 +9,8 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.switchboard.protocol.CloseCodes;
+import io.switchboard.server.api.RateLimiter;
+import io.switchboard.server.api.ServerApi;
 import io.switchboard.server.auth.Authenticator;
 import io.switchboard.server.auth.InsecureAuthenticator;
 import io.switchboard.server.broker.Broker;
@@ -92,7 +94,9 @@ public final class SwitchboardServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, allocator)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(queue / 2, queue))
-                .childHandler(new HttpChannelInitializer(webSocket, node, this::isReady, connections));
+                .childHandler(new HttpChannelInitializer(webSocket,
+                        new ServerApi(node, new RateLimiter(config.apiRequestsPerSecond(), config.apiBurst(), System::nanoTime)),
+                        this::isReady, connections));
         try {
             this.serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
         } catch (RuntimeException e) {

@@ -112,6 +112,44 @@ class ClusterIT {
     }
 
     @Test
+    void theServerApiWorksOnEveryNodeAndItsPresenceAgreesWithTheCommandEverywhere() {
+        TestClient alice = cluster.node(0).connect("alice");
+        TestClient bob = cluster.node(2).connect("bob");
+        TestClient bobAgain = cluster.node(1).connect("bob");
+        alice.client().join("lobby").join();
+        bob.client().join("lobby").join();
+
+        var published = new io.switchboard.server.testing.Api(cluster.node(1), java.net.http.HttpClient.Version.HTTP_1_1)
+                .post("/api/v1/rooms/lobby/messages", "{\"content\":\"from the backend\"}");
+        assertThat(published.statusCode()).isEqualTo(201);
+        alice.recorder().awaitMessages("lobby", 1);
+        bob.recorder().awaitMessages("lobby", 1);
+
+        for (int n = 0; n < 3; n++) {
+            var api = new io.switchboard.server.testing.Api(cluster.node(n), java.net.http.HttpClient.Version.HTTP_1_1);
+            var members = io.switchboard.server.testing.Api.json(api.get("/api/v1/rooms/lobby/presence")).path("members");
+            assertThat(members.toString()).as("node %d", n)
+                    .isEqualTo("[{\"user_id\":\"alice\",\"connections\":1},{\"user_id\":\"bob\",\"connections\":1}]");
+            var bobOnline = io.switchboard.server.testing.Api.json(api.get("/api/v1/users/bob"));
+            assertThat(bobOnline.path("connections").asInt()).isEqualTo(2);
+            var rooms = io.switchboard.server.testing.Api.json(api.get("/api/v1/rooms")).path("rooms");
+            assertThat(rooms.toString()).isEqualTo("[{\"room\":\"lobby\",\"members\":2,\"connections\":2}]");
+            var stats = io.switchboard.server.testing.Api.json(api.get("/api/v1/stats"));
+            assertThat(stats.path("nodes").toString()).isEqualTo("[\"node-0\",\"node-1\",\"node-2\"]");
+            assertThat(stats.path("connections").asInt()).isEqualTo(3);
+        }
+        assertThat(alice.client().presence("lobby").join())
+                .containsExactly(new Events.Member("alice", 1), new Events.Member("bob", 1));
+
+        var deleted = new io.switchboard.server.testing.Api(cluster.node(0), java.net.http.HttpClient.Version.HTTP_1_1)
+                .delete("/api/v1/users/bob/connections");
+        assertThat(deleted.statusCode()).isEqualTo(204);
+        assertThat(bob.client().closedFuture().orTimeout(10, TimeUnit.SECONDS).join().code()).isEqualTo(4003);
+        assertThat(bobAgain.client().closedFuture().orTimeout(10, TimeUnit.SECONDS).join().code()).isEqualTo(4003);
+        assertThat(alice.client().isOpen()).isTrue();
+    }
+
+    @Test
     void aDirectMessageReachesEveryConnectionOfAUserOnEveryNodeOnce() {
         TestClient bobOn0 = cluster.node(0).connect("bob");
         TestClient bobOn2 = cluster.node(2).connect("bob");
@@ -183,7 +221,8 @@ class ClusterIT {
 
         alice.client().close();
         bob.client().close();
-        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.redis().channels("sb:*").isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.redis().channels("sb:room:*").isEmpty()
+                && cluster.redis().channels("sb:user:*").isEmpty());
         for (int n = 0; n < 3; n++) {
             cluster.node(n).awaitHubEmpty();
         }
@@ -226,7 +265,8 @@ class ClusterIT {
         // Nothing subscribed is left behind, not even what was released during the outage.
         alice.client().close();
         bob.client().close();
-        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.redis().channels("sb:*").isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.redis().channels("sb:room:*").isEmpty()
+                && cluster.redis().channels("sb:user:*").isEmpty());
     }
 
     private int readyz(int node) throws Exception {

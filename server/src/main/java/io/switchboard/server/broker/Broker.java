@@ -25,6 +25,9 @@ public interface Broker extends AutoCloseable {
     /** Publishes a frame without an offset (join, leave, presence) in the room's order. */
     CompletionStage<Void> publishEvent(String room, byte[] frame);
 
+    /** Closes every connection of {@code user} on every node. */
+    CompletionStage<Void> disconnectUser(String user);
+
     /** The stream's newest offset and its epoch. */
     CompletionStage<StreamPosition> position(StreamKey stream);
 

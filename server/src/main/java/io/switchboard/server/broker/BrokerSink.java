@@ -7,4 +7,7 @@ public interface BrokerSink {
 
     /** A finished frame for every local connection of {@code user}. */
     void deliverToUser(String user, byte[] frame);
+
+    /** Every local connection of {@code user} is to be closed (the server API asked, on some node). */
+    void disconnectUser(String user);
 }

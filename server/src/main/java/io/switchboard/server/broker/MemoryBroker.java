@@ -42,6 +42,12 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
+    public CompletionStage<Void> disconnectUser(String user) {
+        sink.disconnectUser(user);
+        return DONE;
+    }
+
+    @Override
     public CompletionStage<StreamPosition> position(StreamKey stream) {
         return CompletableFuture.completedFuture(streams.position(stream));
     }

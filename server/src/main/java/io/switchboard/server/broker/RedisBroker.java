@@ -29,6 +29,7 @@ public final class RedisBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
     private static final LuaScript PUBLISH = LuaScript.load("publish");
     private static final LuaScript POSITION = LuaScript.load("position");
+    private static final String DISCONNECT_USER = "disconnect-user";
 
     private final RedisConnector redis;
     private final RedisKeys keys;
@@ -59,6 +60,7 @@ public final class RedisBroker implements Broker {
     public void start(BrokerSink sink) {
         String rooms = keys.roomChannelPrefix();
         String users = keys.userChannelPrefix();
+        String control = RedisKeys.text(keys.controlChannel());
         redis.pubSub().addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(byte[] channel, byte[] message) {
@@ -67,11 +69,30 @@ public final class RedisBroker implements Broker {
                     sink.deliverToRoom(name.substring(rooms.length()), message);
                 } else if (name.startsWith(users)) {
                     sink.deliverToUser(name.substring(users.length()), message);
+                } else if (name.equals(control)) {
+                    onControl(sink, RedisKeys.text(message));
                 } else {
                     log.warn("message on unexpected channel {}", name);
                 }
             }
         });
+        // Every node listens to the control channel for as long as it runs.
+        redis.pubSub().sync().subscribe(keys.controlChannel());
+    }
+
+    private static void onControl(BrokerSink sink, String message) {
+        String[] parts = message.split(RedisKeys.SEPARATOR, 2);
+        if (parts.length == 2 && parts[0].equals(DISCONNECT_USER)) {
+            sink.disconnectUser(parts[1]);
+        } else {
+            log.warn("unknown control message {}", message);
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> disconnectUser(String user) {
+        return redis.commands().publish(keys.controlChannel(), RedisKeys.bytes(RedisKeys.join(DISCONNECT_USER, user)))
+                .handle(RedisBroker::done);
     }
 
     @Override

@@ -31,6 +31,8 @@ public final class ServerConfig {
     private final Map<String, HistoryOptions> namespaceHistory;
     private final HistoryOptions directHistory;
     private final Duration historyMetaTtl;
+    private final double apiRequestsPerSecond;
+    private final int apiBurst;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -55,6 +57,8 @@ public final class ServerConfig {
         this.namespaceHistory = Map.copyOf(b.namespaceHistory);
         this.directHistory = b.directHistory;
         this.historyMetaTtl = b.historyMetaTtl;
+        this.apiRequestsPerSecond = b.apiRequestsPerSecond;
+        this.apiBurst = b.apiBurst;
     }
 
     public static Builder builder() {
@@ -69,7 +73,8 @@ public final class ServerConfig {
                 .pingInterval(pingInterval).idleTimeout(idleTimeout).closeTimeout(closeTimeout)
                 .redisUri(redisUri).redisPrefix(redisPrefix).redisCommandTimeout(redisCommandTimeout)
                 .heartbeatInterval(heartbeatInterval).nodeTimeout(nodeTimeout).unsubscribeGrace(unsubscribeGrace)
-                .defaultHistory(defaultHistory).directHistory(directHistory).historyMetaTtl(historyMetaTtl);
+                .defaultHistory(defaultHistory).directHistory(directHistory).historyMetaTtl(historyMetaTtl)
+                .apiRate(apiRequestsPerSecond, apiBurst);
         namespaceHistory.forEach(b::namespaceHistory);
         return b;
     }
@@ -189,6 +194,16 @@ public final class ServerConfig {
         return historyMetaTtl;
     }
 
+    /** Server API requests per second each caller may make, sustained. */
+    public double apiRequestsPerSecond() {
+        return apiRequestsPerSecond;
+    }
+
+    /** Server API requests a caller may make at once. */
+    public int apiBurst() {
+        return apiBurst;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig{host=" + host + ", port=" + port + ", nodeId=" + nodeId
@@ -201,7 +216,8 @@ public final class ServerConfig {
                 + ", redisCommandTimeout=" + redisCommandTimeout + ", heartbeatInterval=" + heartbeatInterval
                 + ", nodeTimeout=" + nodeTimeout + ", unsubscribeGrace=" + unsubscribeGrace
                 + ", defaultHistory=" + defaultHistory + ", namespaceHistory=" + namespaceHistory
-                + ", directHistory=" + directHistory + ", historyMetaTtl=" + historyMetaTtl + "}";
+                + ", directHistory=" + directHistory + ", historyMetaTtl=" + historyMetaTtl
+                + ", apiRequestsPerSecond=" + apiRequestsPerSecond + ", apiBurst=" + apiBurst + "}";
     }
 
     /** Builds a {@link ServerConfig}; every setting starts at its documented default. */
@@ -228,6 +244,8 @@ public final class ServerConfig {
         private final Map<String, HistoryOptions> namespaceHistory = new HashMap<>();
         private HistoryOptions directHistory = HistoryOptions.DEFAULT;
         private Duration historyMetaTtl = Duration.ofDays(1);
+        private double apiRequestsPerSecond = 100;
+        private int apiBurst = 200;
 
         private Builder() {
         }
@@ -344,6 +362,13 @@ public final class ServerConfig {
             return this;
         }
 
+        /** Server API rate limit per caller: {@code perSecond} sustained, {@code burst} at once. */
+        public Builder apiRate(double perSecond, int burst) {
+            this.apiRequestsPerSecond = perSecond;
+            this.apiBurst = burst;
+            return this;
+        }
+
         /** Checks every setting and builds; an invalid one fails with a message naming it. */
         public ServerConfig build() {
             require(port >= 0 && port <= 65535, "port", "must be 0 to 65535, was " + port);
@@ -364,6 +389,8 @@ public final class ServerConfig {
             require(nodeTimeout.compareTo(heartbeatInterval.multipliedBy(2)) >= 0, "node-timeout",
                     "must be at least twice heartbeat-interval");
             require(!unsubscribeGrace.isNegative(), "unsubscribe-grace", "must not be negative");
+            require(apiRequestsPerSecond > 0, "api.requests-per-second", "must be positive");
+            require(apiBurst >= 1, "api.burst", "must be at least 1");
             checkHistory("history", defaultHistory);
             checkHistory("direct-history", directHistory);
             namespaceHistory.forEach((ns, h) -> checkHistory("namespaces." + ns + ".history", h));

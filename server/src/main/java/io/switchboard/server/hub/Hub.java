@@ -3,6 +3,7 @@ package io.switchboard.server.hub;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
+import io.switchboard.protocol.CloseCodes;
 import io.switchboard.server.broker.BrokerSink;
 import io.switchboard.server.session.Session;
 import java.util.ArrayList;
@@ -107,6 +108,13 @@ public final class Hub implements BrokerSink {
             parts.forEach(part -> all.addAll(part.join()));
             return all;
         });
+    }
+
+    @Override
+    public void disconnectUser(String user) {
+        for (HubShard shard : shardList) {
+            shard.loop().execute(() -> shard.closeUser(user, CloseCodes.FORBIDDEN, "disconnected by the server"));
+        }
     }
 
     /** Closes every local session with {@code code}, inviting clients to reconnect elsewhere. */

@@ -180,6 +180,16 @@ final class HubShard {
         return out;
     }
 
+    /** Closes the sessions of one user on this loop, without inviting them back; call on the loop. */
+    void closeUser(String user, int code, String reason) {
+        List<Session> sessionsOfUser = users.get(user);
+        if (sessionsOfUser != null) {
+            for (Session session : List.copyOf(sessionsOfUser)) {
+                session.close(code, reason, false);
+            }
+        }
+    }
+
     /** Closes every session of this loop; call on the loop. */
     void closeAll(int code, String reason) {
         List<Session> all = new ArrayList<>();

@@ -25,6 +25,7 @@ import io.switchboard.server.presence.LocalConnection;
 import io.switchboard.server.presence.Member;
 import io.switchboard.server.presence.PresenceChange;
 import io.switchboard.server.presence.PresenceStore;
+import io.switchboard.server.presence.RoomSummary;
 import io.switchboard.server.session.CommandHandler;
 import io.switchboard.server.session.Connection;
 import io.switchboard.server.session.Reply;
@@ -55,6 +56,7 @@ public final class Node implements CommandHandler {
     private final PresenceStore presence;
     private final HistoryStore history;
     private final LongSupplier clock;
+    private final RateMeter publications = new RateMeter();
 
     public Node(ServerConfig config, Hub hub, Broker broker, PresenceStore presence, HistoryStore history,
                 LongSupplier clock) {
@@ -315,23 +317,76 @@ public final class Node implements CommandHandler {
         if (!session.rooms().contains(room)) {
             return failed(ErrorCode.FORBIDDEN, "join room '" + room + "' before publishing to it");
         }
-        FrameTemplate frame = FrameTemplate.message(room, session.userId(), command.content(), clock.getAsLong());
-        return broker.publish(StreamKey.room(room), frame, config.history(room))
+        return publishToRoom(room, session.userId(), command.content())
                 .thenApply(position -> Reply.ack(fields().put("room", room).put("offset", position.offset())));
     }
 
     private CompletionStage<Reply> directMessage(Session session, Command.DirectMessage command) {
-        FrameTemplate frame = FrameTemplate.directMessage(session.userId(), command.to(), command.content(),
-                clock.getAsLong());
-        return broker.publish(StreamKey.user(command.to()), frame, config.directHistory())
+        return sendDirect(command.to(), session.userId(), command.content())
                 .thenApply(position -> Reply.ack(fields().put("to", command.to()).put("offset", position.offset())));
     }
 
+    /**
+     * Publishes {@code content} (a JSON text) to a room as {@code from} (which may be
+     * {@code null} for the server API), with no membership check: the caller has made it.
+     */
+    public CompletionStage<StreamPosition> publishToRoom(String room, String from, String content) {
+        if (Names.PRESENCE_ROOM.equals(room)) {
+            return failed(ErrorCode.FORBIDDEN, "room 'presence' is reserved for online/offline events");
+        }
+        publications.increment();
+        FrameTemplate frame = FrameTemplate.message(room, from, content, clock.getAsLong());
+        return broker.publish(StreamKey.room(room), frame, config.history(room));
+    }
+
+    /** Sends {@code content} (a JSON text) to every connection of {@code to} as {@code from}. */
+    public CompletionStage<StreamPosition> sendDirect(String to, String from, String content) {
+        publications.increment();
+        FrameTemplate frame = FrameTemplate.directMessage(from, to, content, clock.getAsLong());
+        return broker.publish(StreamKey.user(to), frame, config.directHistory());
+    }
+
+    /** Members of a room, cluster-wide; of the room {@code presence}, everyone online. */
+    public CompletionStage<List<Member>> members(String room) {
+        return Names.PRESENCE_ROOM.equals(room) ? presence.online() : presence.members(room);
+    }
+
+    /** Rooms with members, cluster-wide. */
+    public CompletionStage<List<RoomSummary>> rooms() {
+        return presence.rooms();
+    }
+
+    /** How many connections a user has, cluster-wide. */
+    public CompletionStage<Integer> connections(String user) {
+        return presence.connections(user);
+    }
+
+    /** Closes every connection of {@code user}, on every node, without inviting it back. */
+    public CompletionStage<Void> disconnectUser(String user) {
+        return broker.disconnectUser(user);
+    }
+
+    /** Counts for the server API's stats: cluster-wide from the presence store, and this node's own. */
+    public CompletionStage<ObjectNode> stats() {
+        CompletionStage<List<String>> nodes = presence.nodes();
+        CompletionStage<List<Member>> online = presence.online();
+        CompletionStage<List<RoomSummary>> rooms = presence.rooms();
+        CompletionStage<io.switchboard.server.hub.HubStats> local = hub.stats();
+        return nodes.thenCompose(n -> online.thenCompose(o -> rooms.thenCompose(r -> local.thenApply(h -> {
+            ObjectNode stats = fields();
+            ArrayNode ids = stats.putArray("nodes");
+            (n.isEmpty() ? List.of(id()) : n).forEach(ids::add);
+            stats.put("connections", o.stream().mapToInt(Member::connections).sum());
+            stats.put("users", o.size());
+            stats.put("rooms", r.size());
+            stats.putObject("node").put("id", id()).put("connections", h.sessions()).put("rooms", h.rooms())
+                    .put("publications_per_second", publications.perSecond());
+            return stats;
+        }))));
+    }
+
     private CompletionStage<Reply> presence(String room) {
-        CompletionStage<List<Member>> members = Names.PRESENCE_ROOM.equals(room)
-                ? presence.online()
-                : presence.members(room);
-        return members.thenApply(list -> {
+        return members(room).thenApply(list -> {
             ArrayNode array = JSON.arrayNode(list.size());
             for (Member member : list) {
                 array.addObject().put("user_id", member.userId()).put("connections", member.connections());

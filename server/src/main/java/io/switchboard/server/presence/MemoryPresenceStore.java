@@ -93,6 +93,33 @@ public final class MemoryPresenceStore implements PresenceStore {
     }
 
     @Override
+    public CompletionStage<List<RoomSummary>> rooms() {
+        List<RoomSummary> out = new ArrayList<>();
+        for (String room : rooms.keySet()) {
+            rooms.computeIfPresent(room, (r, members) -> {
+                int connections = 0;
+                for (Set<String> conns : members.values()) {
+                    connections += conns.size();
+                }
+                out.add(new RoomSummary(r, members.size(), connections));
+                return members;
+            });
+        }
+        out.sort(Comparator.comparing(RoomSummary::room));
+        return CompletableFuture.completedFuture(out);
+    }
+
+    @Override
+    public CompletionStage<Integer> connections(String user) {
+        int[] count = new int[1];
+        users.computeIfPresent(user, (u, conns) -> {
+            count[0] = conns.size();
+            return conns;
+        });
+        return CompletableFuture.completedFuture(count[0]);
+    }
+
+    @Override
     public void close() {
         users.clear();
         rooms.clear();

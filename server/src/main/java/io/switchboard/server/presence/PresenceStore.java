@@ -28,6 +28,17 @@ public interface PresenceStore extends AutoCloseable {
     /** Every connected user with their connection counts, ordered by user id. */
     CompletionStage<List<Member>> online();
 
+    /** Every room with at least one member, ordered by name. */
+    CompletionStage<List<RoomSummary>> rooms();
+
+    /** The ids of the nodes registered in the cluster; a store of one node knows none. */
+    default CompletionStage<List<String>> nodes() {
+        return CompletableFuture.completedFuture(List.of());
+    }
+
+    /** How many connections {@code user} has, cluster-wide (0: offline). */
+    CompletionStage<Integer> connections(String user);
+
     /**
      * Tells the store this node is alive, and answers the other nodes that have stopped saying
      * so. A store that outlives no node (memory) has none.

@@ -27,6 +27,7 @@ public final class RedisPresenceStore implements PresenceStore {
     private static final LuaScript ADD = LuaScript.load("add_presence");
     private static final LuaScript REMOVE = LuaScript.load("remove_presence");
     private static final LuaScript HEARTBEAT = LuaScript.load("heartbeat");
+    private static final LuaScript ROOMS = LuaScript.load("rooms");
 
     private final RedisConnector redis;
     private final RedisKeys keys;
@@ -42,24 +43,24 @@ public final class RedisPresenceStore implements PresenceStore {
 
     @Override
     public CompletionStage<Boolean> connect(String user, String connectionId) {
-        return add(connectionKeys(user, node), user, connectionId, RedisKeys.join(user, connectionId));
+        return script(ADD, connectionKeys(user, node), user, connectionId, RedisKeys.join(user, connectionId), "");
     }
 
     @Override
     public CompletionStage<Boolean> disconnect(String user, String connectionId) {
-        return remove(connectionKeys(user, node), user, connectionId, RedisKeys.join(user, connectionId));
+        return script(REMOVE, connectionKeys(user, node), user, connectionId, RedisKeys.join(user, connectionId), "");
     }
 
     @Override
     public CompletionStage<Boolean> join(String room, String user, String connectionId) {
-        return add(membershipKeys(room, node), user, RedisKeys.join(user, connectionId),
-                RedisKeys.join(room, user, connectionId));
+        return script(ADD, membershipKeys(room, node), user, RedisKeys.join(user, connectionId),
+                RedisKeys.join(room, user, connectionId), room);
     }
 
     @Override
     public CompletionStage<Boolean> leave(String room, String user, String connectionId) {
-        return remove(membershipKeys(room, node), user, RedisKeys.join(user, connectionId),
-                RedisKeys.join(room, user, connectionId));
+        return script(REMOVE, membershipKeys(room, node), user, RedisKeys.join(user, connectionId),
+                RedisKeys.join(room, user, connectionId), room);
     }
 
     @Override
@@ -70,6 +71,33 @@ public final class RedisPresenceStore implements PresenceStore {
     @Override
     public CompletionStage<List<Member>> online() {
         return counts(keys.online());
+    }
+
+    @Override
+    public CompletionStage<List<RoomSummary>> rooms() {
+        CompletionStage<List<Object>> reply = ROOMS.run(redis.commands(), ScriptOutputType.MULTI,
+                new byte[][] {keys.rooms()}, RedisKeys.bytes(RedisKeys.text(keys.roomMembers(""))));
+        return unavailableOnFailure(reply.thenApply(values -> {
+            List<RoomSummary> out = new ArrayList<>();
+            for (int i = 0; i + 2 < values.size(); i += 3) {
+                out.add(new RoomSummary(RedisKeys.text((byte[]) values.get(i)),
+                        ((Long) values.get(i + 1)).intValue(), ((Long) values.get(i + 2)).intValue()));
+            }
+            out.sort(Comparator.comparing(RoomSummary::room));
+            return out;
+        }));
+    }
+
+    @Override
+    public CompletionStage<List<String>> nodes() {
+        return unavailableOnFailure(redis.commands().smembers(keys.nodes())
+                .thenApply(ids -> ids.stream().map(RedisKeys::text).sorted().toList()));
+    }
+
+    @Override
+    public CompletionStage<Integer> connections(String user) {
+        return unavailableOnFailure(redis.commands().hget(keys.online(), RedisKeys.bytes(user))
+                .thenApply(n -> n == null ? 0 : Integer.parseInt(RedisKeys.text(n))));
     }
 
     @Override
@@ -147,7 +175,8 @@ public final class RedisPresenceStore implements PresenceStore {
                     continue;
                 }
                 String[] parts = entry.split(RedisKeys.SEPARATOR, 3);
-                removals.add(remove(membershipKeys(parts[0], owner), parts[1], RedisKeys.join(parts[1], parts[2]), entry)
+                removals.add(script(REMOVE, membershipKeys(parts[0], owner), parts[1],
+                        RedisKeys.join(parts[1], parts[2]), entry, parts[0])
                         .thenAccept(last -> record(changes, last, PresenceChange.membership(parts[0], parts[1], false)))
                         .toCompletableFuture());
             }
@@ -161,7 +190,7 @@ public final class RedisPresenceStore implements PresenceStore {
                     continue;
                 }
                 String[] parts = entry.split(RedisKeys.SEPARATOR, 2);
-                removals.add(remove(connectionKeys(parts[0], owner), parts[0], parts[1], entry)
+                removals.add(script(REMOVE, connectionKeys(parts[0], owner), parts[0], parts[1], entry, "")
                         .thenAccept(last -> record(changes, last, PresenceChange.online(parts[0], false)))
                         .toCompletableFuture());
             }
@@ -178,25 +207,18 @@ public final class RedisPresenceStore implements PresenceStore {
     }
 
     private byte[][] connectionKeys(String user, String owner) {
-        return new byte[][] {keys.userConnections(user), keys.online(), keys.nodeConnections(owner)};
+        return new byte[][] {keys.userConnections(user), keys.online(), keys.nodeConnections(owner), keys.rooms()};
     }
 
     private byte[][] membershipKeys(String room, String owner) {
-        return new byte[][] {keys.roomConnections(room), keys.roomMembers(room), keys.nodeMemberships(owner)};
+        return new byte[][] {keys.roomConnections(room), keys.roomMembers(room), keys.nodeMemberships(owner), keys.rooms()};
     }
 
-    private CompletionStage<Boolean> add(byte[][] scriptKeys, String user, String member, String registryMember) {
-        return script(ADD, scriptKeys, user, member, registryMember);
-    }
-
-    private CompletionStage<Boolean> remove(byte[][] scriptKeys, String user, String member, String registryMember) {
-        return script(REMOVE, scriptKeys, user, member, registryMember);
-    }
-
+    /** Runs add_presence or remove_presence; {@code room} is listed as active, or '' for none. */
     private CompletionStage<Boolean> script(LuaScript script, byte[][] scriptKeys, String user, String member,
-                                            String registryMember) {
+                                            String registryMember, String room) {
         CompletionStage<Long> result = script.run(redis.commands(), ScriptOutputType.INTEGER, scriptKeys,
-                RedisKeys.bytes(user), RedisKeys.bytes(member), RedisKeys.bytes(registryMember));
+                RedisKeys.bytes(user), RedisKeys.bytes(member), RedisKeys.bytes(registryMember), RedisKeys.bytes(room));
         return unavailableOnFailure(result.thenApply(n -> n == 1L));
     }
 

@@ -36,6 +36,11 @@ public final class RedisKeys {
         return bytes(userChannelPrefix() + user);
     }
 
+    /** Pub/sub channel of messages from node to node (e.g. "disconnect this user"). */
+    public byte[] controlChannel() {
+        return bytes(prefix + "control");
+    }
+
     /** Pub/sub channel of a stream: its room's, or its user's. */
     public byte[] channel(StreamKey stream) {
         return stream.isRoom() ? roomChannel(stream.name()) : userChannel(stream.name());
@@ -74,6 +79,11 @@ public final class RedisKeys {
     /** Hash user -> connections, of every connected user. */
     public byte[] online() {
         return bytes(prefix + "online");
+    }
+
+    /** Set of the rooms that have members. */
+    public byte[] rooms() {
+        return bytes(prefix + "rooms");
     }
 
     /** Set of the node ids that have registered. */

@@ -4,10 +4,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.switchboard.server.http.ProblemAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.switchboard.server.node.Node;
+import io.switchboard.server.api.ServerApi;
 import io.switchboard.server.transport.http.HttpRouter;
 import io.switchboard.server.transport.websocket.WebSocketUpgrade;
 import java.util.function.BooleanSupplier;
@@ -19,15 +19,15 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
     private static final int MAX_REQUEST_BODY = 64 * 1024;
 
     private final WebSocketUpgrade webSocket;
-    private final Node node;
+    private final ServerApi api;
     private final BooleanSupplier ready;
     private final ChannelGroup connections;
 
     /** {@code connections} collects every accepted channel, so that shutdown can close them. */
-    public HttpChannelInitializer(WebSocketUpgrade webSocket, Node node, BooleanSupplier ready,
+    public HttpChannelInitializer(WebSocketUpgrade webSocket, ServerApi api, BooleanSupplier ready,
                                   ChannelGroup connections) {
         this.webSocket = webSocket;
-        this.node = node;
+        this.api = api;
         this.ready = ready;
         this.connections = connections;
     }
@@ -39,7 +39,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
         // First, so that the writes of one read burst or one fan-out batch leave in one flush.
         pipeline.addLast("flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false));
         pipeline.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192));
-        pipeline.addLast("http-aggregator", new HttpObjectAggregator(MAX_REQUEST_BODY));
-        pipeline.addLast(HttpRouter.NAME, new HttpRouter(webSocket, node, ready));
+        pipeline.addLast("http-aggregator", new ProblemAggregator(MAX_REQUEST_BODY));
+        pipeline.addLast(HttpRouter.NAME, new HttpRouter(webSocket, api, ready));
     }
 }

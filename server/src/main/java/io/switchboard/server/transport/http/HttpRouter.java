@@ -6,7 +6,8 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.switchboard.server.node.Node;
+import io.switchboard.server.api.ServerApi;
+import io.switchboard.server.http.HttpResponses;
 import io.switchboard.server.transport.websocket.WebSocketUpgrade;
 import java.io.IOException;
 import java.util.function.BooleanSupplier;
@@ -22,9 +23,9 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final ServerApi api;
     private final BooleanSupplier ready;
 
-    public HttpRouter(WebSocketUpgrade webSocket, Node node, BooleanSupplier ready) {
+    public HttpRouter(WebSocketUpgrade webSocket, ServerApi api, BooleanSupplier ready) {
         this.webSocket = webSocket;
-        this.api = new ServerApi(node);
+        this.api = api;
         this.ready = ready;
     }
 

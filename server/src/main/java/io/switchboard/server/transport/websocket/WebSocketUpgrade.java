@@ -18,7 +18,7 @@ import io.switchboard.server.auth.AuthenticationException;
 import io.switchboard.server.auth.Authenticator;
 import io.switchboard.server.config.ServerConfig;
 import io.switchboard.server.node.Node;
-import io.switchboard.server.transport.http.HttpResponses;
+import io.switchboard.server.http.HttpResponses;
 import io.switchboard.server.transport.http.HttpRouter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

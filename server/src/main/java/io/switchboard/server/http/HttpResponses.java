@@ -1,5 +1,7 @@
-package io.switchboard.server.transport.http;
+package io.switchboard.server.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,8 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Writes plain and RFC 9457 problem responses, honouring keep-alive. */
+/** Builds and writes plain, JSON and RFC 9457 problem responses, honouring keep-alive. */
 public final class HttpResponses {
+    public static final String PROBLEM_JSON = "application/problem+json";
+
     private HttpResponses() {
     }
 
@@ -33,28 +37,32 @@ public final class HttpResponses {
 
     /** A 405 naming the allowed methods in {@code Allow}. */
     public static void methodNotAllowed(ChannelHandlerContext ctx, HttpRequest request, String allow) {
+        send(ctx, request, methodNotAllowedResponse(request, allow));
+    }
+
+    public static FullHttpResponse methodNotAllowedResponse(HttpRequest request, String allow) {
         FullHttpResponse response = problemResponse(HttpResponseStatus.METHOD_NOT_ALLOWED,
                 request.method() + " is not allowed here; allowed: " + allow);
         response.headers().set(HttpHeaderNames.ALLOW, allow);
-        send(ctx, request, response);
+        return response;
     }
 
-    static FullHttpResponse problemResponse(HttpResponseStatus status, String detail) {
+    /** A problem document (RFC 9457) with {@code status} and {@code detail}. */
+    public static FullHttpResponse problemResponse(HttpResponseStatus status, String detail) {
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", "about:blank");
         problem.put("title", status.reasonPhrase());
         problem.put("status", status.code());
         problem.put("detail", detail);
-        byte[] body;
-        try {
-            body = Json.mapper().writeValueAsBytes(problem);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("a problem document of strings and a number must serialize", e);
-        }
-        return response(status, "application/problem+json", body);
+        return response(status, PROBLEM_JSON, bytes(problem));
     }
 
-    private static FullHttpResponse response(HttpResponseStatus status, String contentType, byte[] body) {
+    /** A JSON response. */
+    public static FullHttpResponse jsonResponse(HttpResponseStatus status, JsonNode body) {
+        return response(status, "application/json", bytes(body));
+    }
+
+    public static FullHttpResponse response(HttpResponseStatus status, String contentType, byte[] body) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, contentType)
@@ -63,12 +71,25 @@ public final class HttpResponses {
         return response;
     }
 
-    private static void send(ChannelHandlerContext ctx, HttpRequest request, FullHttpResponse response) {
-        boolean keepAlive = HttpUtil.isKeepAlive(request) && response.status().code() < 500;
-        HttpUtil.setKeepAlive(response, keepAlive);
-        var future = ctx.writeAndFlush(response);
-        if (!keepAlive) {
-            future.addListener(ChannelFutureListener.CLOSE);
+    /** Writes {@code response}, keeping the connection open when the request asked to. */
+    public static void send(ChannelHandlerContext ctx, HttpRequest request, FullHttpResponse response) {
+        send(ctx, HttpUtil.isKeepAlive(request), response);
+    }
+
+    public static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
+        boolean keep = keepAlive && response.status().code() < 500;
+        HttpUtil.setKeepAlive(response, keep);
+        var written = ctx.writeAndFlush(response);
+        if (!keep) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static byte[] bytes(Object value) {
+        try {
+            return Json.mapper().writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("maps of strings and numbers and JSON trees always serialize", e);
         }
     }
 }
