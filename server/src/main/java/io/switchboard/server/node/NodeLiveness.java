@@ -42,7 +42,7 @@ public final class NodeLiveness implements AutoCloseable {
         if (!beating.compareAndSet(false, true)) {
             return;
         }
-        presence.heartbeat().whenComplete((expired, failure) -> {
+        presence.heartbeat().whenComplete((beat, failure) -> {
             if (failure != null) {
                 if (registered) {
                     log.warn("node {}: heartbeat failed, presence store unreachable: {}", node.id(), failure.toString());
@@ -51,7 +51,9 @@ public final class NodeLiveness implements AutoCloseable {
                 beating.set(false);
                 return;
             }
-            boolean wasRegistered = registered;
+            // Registered before, and the store still knows it: nothing to re-register. Otherwise
+            // (first beat, store unreachable meanwhile, or its data gone) register everything again.
+            boolean wasRegistered = registered && beat.stillRegistered();
             registered = true;
             var resync = wasRegistered ? java.util.concurrent.CompletableFuture.<Void>completedFuture(null)
                     : node.resync().toCompletableFuture();
@@ -62,7 +64,7 @@ public final class NodeLiveness implements AutoCloseable {
                 } else if (!wasRegistered) {
                     log.info("node {}: connections registered in the presence store", node.id());
                 }
-                reapAll(expired);
+                reapAll(beat.deadNodes());
                 beating.set(false);
             });
         });

@@ -40,11 +40,11 @@ public interface PresenceStore extends AutoCloseable {
     CompletionStage<Integer> connections(String user);
 
     /**
-     * Tells the store this node is alive, and answers the other nodes that have stopped saying
-     * so. A store that outlives no node (memory) has none.
+     * Tells the store this node is alive; answers whether the store still had it registered and
+     * which other nodes have stopped saying so. A store of one node (memory) has none.
      */
-    default CompletionStage<List<String>> heartbeat() {
-        return CompletableFuture.completedFuture(List.of());
+    default CompletionStage<Heartbeat> heartbeat() {
+        return CompletableFuture.completedFuture(Heartbeat.ALONE);
     }
 
     /**

@@ -101,12 +101,18 @@ public final class RedisPresenceStore implements PresenceStore {
     }
 
     @Override
-    public CompletionStage<List<String>> heartbeat() {
-        CompletionStage<List<byte[]>> expired = HEARTBEAT.run(redis.commands(), ScriptOutputType.MULTI,
+    public CompletionStage<Heartbeat> heartbeat() {
+        CompletionStage<List<Object>> reply = HEARTBEAT.run(redis.commands(), ScriptOutputType.MULTI,
                 new byte[][] {keys.nodes(), keys.nodeAlive(node)},
                 RedisKeys.bytes(node), RedisKeys.bytes(Long.toString(nodeTimeout.toMillis())),
                 RedisKeys.bytes(RedisKeys.text(keys.nodeAlive(""))));
-        return unavailableOnFailure(expired.thenApply(ids -> ids.stream().map(RedisKeys::text).toList()));
+        return unavailableOnFailure(reply.thenApply(values -> {
+            List<String> dead = new ArrayList<>();
+            for (Object id : values.subList(1, values.size())) {
+                dead.add(RedisKeys.text((byte[]) id));
+            }
+            return new Heartbeat((Long) values.get(0) == 1L, dead);
+        }));
     }
 
     @Override

@@ -1,13 +1,15 @@
 -- Renews a node's heartbeat and lists the other registered nodes whose heartbeat has expired.
 -- KEYS[1] set of nodes, KEYS[2] this node's heartbeat key
 -- ARGV[1] this node's id, ARGV[2] heartbeat time to live (ms), ARGV[3] prefix of heartbeat keys
--- Returns the ids of the expired nodes.
+-- Returns {1 if this node's heartbeat was still there (else its registrations may be gone too),
+-- expired node ids...}.
+local alive = redis.call('EXISTS', KEYS[2])
 redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
 redis.call('SADD', KEYS[1], ARGV[1])
-local expired = {}
+local out = {alive}
 for _, node in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   if node ~= ARGV[1] and redis.call('EXISTS', ARGV[3] .. node) == 0 then
-    table.insert(expired, node)
+    table.insert(out, node)
   end
 end
-return expired
+return out
