@@ -27,6 +27,15 @@ public final class ServerFrames {
      * arrive live); a client that reconnects asks {@code direct_history} from its last one.
      */
     public static byte[] connected(String userId, String connectionId, String node, StreamPosition direct) {
+        return connected(userId, connectionId, node, direct, null, null);
+    }
+
+    /**
+     * {@code connected} of an SSE or long-polling session: {@code session} is its id, and
+     * {@code resumed} is {@code false} when the client asked to resume a session that is gone.
+     */
+    public static byte[] connected(String userId, String connectionId, String node, StreamPosition direct,
+                                   String session, Boolean resumed) {
         return write(g -> {
             g.writeStringField("type", "connected");
             g.writeStringField("user_id", userId);
@@ -36,6 +45,12 @@ public final class ServerFrames {
             g.writeNumberField("offset", direct.offset());
             g.writeStringField("epoch", direct.epoch());
             g.writeEndObject();
+            if (session != null) {
+                g.writeStringField("session", session);
+            }
+            if (resumed != null) {
+                g.writeBooleanField("resumed", resumed);
+            }
         });
     }
 

@@ -29,6 +29,7 @@ import io.switchboard.server.presence.RedisPresenceStore;
 import io.switchboard.server.redis.RedisConnector;
 import io.switchboard.server.transport.EventLoops;
 import io.switchboard.server.transport.HttpChannelInitializer;
+import io.switchboard.server.transport.stream.StreamEndpoints;
 import io.switchboard.server.transport.websocket.WebSocketUpgrade;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -95,6 +96,7 @@ public final class SwitchboardServer implements AutoCloseable {
                 .childOption(ChannelOption.ALLOCATOR, allocator)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(queue / 2, queue))
                 .childHandler(new HttpChannelInitializer(webSocket,
+                        new StreamEndpoints(config, authenticator, node),
                         new ServerApi(node, new RateLimiter(config.apiRequestsPerSecond(), config.apiBurst(), System::nanoTime)),
                         this::isReady, connections));
         try {

@@ -11,7 +11,8 @@ public final class InsecureAuthenticator implements Authenticator {
     public String authenticate(HttpRequest request, String pathUserId) throws AuthenticationException {
         if (pathUserId == null) {
             throw new AuthenticationException(
-                    "no authentication is configured, so the user id must be in the path: /ws/{user_id}");
+                    "no authentication is configured, so the user id must be in the path: "
+                            + "/ws/{user_id}, /sse/{user_id} or /poll/{user_id}");
         }
         return pathUserId;
     }

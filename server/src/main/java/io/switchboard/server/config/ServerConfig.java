@@ -32,6 +32,9 @@ public final class ServerConfig {
     private final HistoryOptions directHistory;
     private final Duration historyMetaTtl;
     private final double apiRequestsPerSecond;
+    private final Duration sessionHold;
+    private final Duration sseHeartbeat;
+    private final Duration pollWait;
     private final int apiBurst;
 
     private ServerConfig(Builder b) {
@@ -58,6 +61,9 @@ public final class ServerConfig {
         this.directHistory = b.directHistory;
         this.historyMetaTtl = b.historyMetaTtl;
         this.apiRequestsPerSecond = b.apiRequestsPerSecond;
+        this.sessionHold = b.sessionHold;
+        this.sseHeartbeat = b.sseHeartbeat;
+        this.pollWait = b.pollWait;
         this.apiBurst = b.apiBurst;
     }
 
@@ -74,7 +80,8 @@ public final class ServerConfig {
                 .redisUri(redisUri).redisPrefix(redisPrefix).redisCommandTimeout(redisCommandTimeout)
                 .heartbeatInterval(heartbeatInterval).nodeTimeout(nodeTimeout).unsubscribeGrace(unsubscribeGrace)
                 .defaultHistory(defaultHistory).directHistory(directHistory).historyMetaTtl(historyMetaTtl)
-                .apiRate(apiRequestsPerSecond, apiBurst);
+                .apiRate(apiRequestsPerSecond, apiBurst)
+                .sessionHold(sessionHold).sseHeartbeat(sseHeartbeat).pollWait(pollWait);
         namespaceHistory.forEach(b::namespaceHistory);
         return b;
     }
@@ -199,6 +206,21 @@ public final class ServerConfig {
         return apiRequestsPerSecond;
     }
 
+    /** How long an SSE or long-polling session lives with no stream or poll carrying it. */
+    public Duration sessionHold() {
+        return sessionHold;
+    }
+
+    /** How often an SSE stream gets a heartbeat comment. */
+    public Duration sseHeartbeat() {
+        return sseHeartbeat;
+    }
+
+    /** How long a poll waits for frames at most. */
+    public Duration pollWait() {
+        return pollWait;
+    }
+
     /** Server API requests a caller may make at once. */
     public int apiBurst() {
         return apiBurst;
@@ -217,7 +239,8 @@ public final class ServerConfig {
                 + ", nodeTimeout=" + nodeTimeout + ", unsubscribeGrace=" + unsubscribeGrace
                 + ", defaultHistory=" + defaultHistory + ", namespaceHistory=" + namespaceHistory
                 + ", directHistory=" + directHistory + ", historyMetaTtl=" + historyMetaTtl
-                + ", apiRequestsPerSecond=" + apiRequestsPerSecond + ", apiBurst=" + apiBurst + "}";
+                + ", apiRequestsPerSecond=" + apiRequestsPerSecond + ", apiBurst=" + apiBurst
+                + ", sessionHold=" + sessionHold + ", sseHeartbeat=" + sseHeartbeat + ", pollWait=" + pollWait + "}";
     }
 
     /** Builds a {@link ServerConfig}; every setting starts at its documented default. */
@@ -246,6 +269,9 @@ public final class ServerConfig {
         private Duration historyMetaTtl = Duration.ofDays(1);
         private double apiRequestsPerSecond = 100;
         private int apiBurst = 200;
+        private Duration sessionHold = Duration.ofSeconds(60);
+        private Duration sseHeartbeat = Duration.ofSeconds(15);
+        private Duration pollWait = Duration.ofSeconds(25);
 
         private Builder() {
         }
@@ -362,6 +388,21 @@ public final class ServerConfig {
             return this;
         }
 
+        public Builder sessionHold(Duration sessionHold) {
+            this.sessionHold = Objects.requireNonNull(sessionHold, "sessionHold");
+            return this;
+        }
+
+        public Builder sseHeartbeat(Duration sseHeartbeat) {
+            this.sseHeartbeat = Objects.requireNonNull(sseHeartbeat, "sseHeartbeat");
+            return this;
+        }
+
+        public Builder pollWait(Duration pollWait) {
+            this.pollWait = Objects.requireNonNull(pollWait, "pollWait");
+            return this;
+        }
+
         /** Server API rate limit per caller: {@code perSecond} sustained, {@code burst} at once. */
         public Builder apiRate(double perSecond, int burst) {
             this.apiRequestsPerSecond = perSecond;
@@ -391,6 +432,10 @@ public final class ServerConfig {
             require(!unsubscribeGrace.isNegative(), "unsubscribe-grace", "must not be negative");
             require(apiRequestsPerSecond > 0, "api.requests-per-second", "must be positive");
             require(apiBurst >= 1, "api.burst", "must be at least 1");
+            require(positive(sessionHold), "session-hold", "must be positive");
+            require(positive(sseHeartbeat), "sse-heartbeat", "must be positive");
+            require(positive(pollWait) && pollWait.compareTo(sessionHold) < 0, "poll-wait",
+                    "must be positive and shorter than session-hold");
             checkHistory("history", defaultHistory);
             checkHistory("direct-history", directHistory);
             namespaceHistory.forEach((ns, h) -> checkHistory("namespaces." + ns + ".history", h));

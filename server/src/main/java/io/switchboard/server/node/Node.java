@@ -94,7 +94,8 @@ public final class Node implements CommandHandler {
                         }
                         return;
                     }
-                    session.send(ServerFrames.connected(userId, session.id(), config.nodeId(), direct));
+                    session.send(ServerFrames.connected(userId, session.id(), config.nodeId(), direct,
+                            connection.httpSession(), connection.resumed()));
                     hub.register(session);
                     session.start();
                     presence.connect(userId, session.id())

@@ -40,4 +40,14 @@ public interface Connection {
 
     /** Starts closing the connection with a close code and reason; idempotent. */
     void close(int code, String reason);
+
+    /** The id of the HTTP session this connection is (SSE, long-polling), or {@code null}. */
+    default String httpSession() {
+        return null;
+    }
+
+    /** {@code false} when the client asked to resume a session that is gone; {@code null} otherwise. */
+    default Boolean resumed() {
+        return null;
+    }
 }

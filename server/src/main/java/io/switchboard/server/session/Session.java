@@ -42,6 +42,18 @@ public final class Session {
     private final Set<String> rooms = new LinkedHashSet<>();
     private final ArrayDeque<Inbound> inbox = new ArrayDeque<>();
     private State state = State.OPEN;
+    /** Answers to commands that came over the connection itself go back over it. */
+    private final Replies ownReplies = new Replies() {
+        @Override
+        public void reply(byte[] frame) {
+            send(frame);
+        }
+
+        @Override
+        public void done() {
+            // Nothing waits for the end of a command that came over the connection.
+        }
+    };
     private boolean busy;
     private boolean started;
     private boolean readingPaused;
@@ -98,14 +110,20 @@ public final class Session {
 
     /** A frame from the client; decoded and served after every command that came before it. */
     public void receive(byte[] utf8) {
+        receive(utf8, ownReplies);
+    }
+
+    /** Like {@link #receive(byte[])}, with the answer going to {@code replies}. */
+    public void receive(byte[] utf8, Replies replies) {
         if (state != State.OPEN) {
+            replies.done();
             return;
         }
         Inbound item;
         try {
-            item = new Inbound(DECODER.decode(utf8), null);
+            item = new Inbound(DECODER.decode(utf8), null, replies);
         } catch (FrameException e) {
-            item = new Inbound(null, e);
+            item = new Inbound(null, e, replies);
         }
         inbox.add(item);
         if (inbox.size() > maxPendingCommands && !readingPaused) {
@@ -128,25 +146,27 @@ public final class Session {
         Inbound item;
         while (started && !busy && state == State.OPEN && (item = inbox.poll()) != null) {
             if (item.error != null) {
-                send(ServerFrames.error(item.error.id(), item.error.code(), item.error.getMessage()));
+                item.replies.reply(ServerFrames.error(item.error.id(), item.error.code(), item.error.getMessage()));
+                item.replies.done();
                 continue;
             }
-            Command command = item.command;
-            CompletableFuture<Reply> result = start(command);
+            Inbound served = item;
+            CompletableFuture<Reply> result = start(served.command);
             if (result.isDone()) {
-                answer(command, result);
+                answer(served, result);
                 continue;
             }
             busy = true;
             result.whenComplete((reply, failure) -> eventLoop().execute(() -> {
                 busy = false;
                 if (state == State.ENDED) {
+                    served.replies.done();
                     // The connection went while the command ran; forget the session only now,
                     // so that the command's effects are undone rather than left behind.
                     handler.closed(this);
                     return;
                 }
-                answer(command, result);
+                answer(served, result);
                 serveInbox();
             }));
         }
@@ -164,10 +184,20 @@ public final class Session {
         }
     }
 
-    private void answer(Command command, CompletableFuture<Reply> result) {
-        if (state != State.OPEN) {
-            return;
+    private void answer(Inbound item, CompletableFuture<Reply> result) {
+        try {
+            if (state == State.OPEN) {
+                byte[] frame = answerFrame(item.command, result);
+                if (frame != null) {
+                    item.replies.reply(frame);
+                }
+            }
+        } finally {
+            item.replies.done();
         }
+    }
+
+    private byte[] answerFrame(Command command, CompletableFuture<Reply> result) {
         Reply reply;
         try {
             reply = result.join();
@@ -175,18 +205,15 @@ public final class Session {
             Throwable cause = e.getCause();
             if (cause instanceof FrameException) {
                 FrameException fe = (FrameException) cause;
-                send(ServerFrames.error(command.id(), fe.code(), fe.getMessage()));
-            } else {
-                log.error("session {} (user {}): {} failed", id, userId, command.type(), cause);
-                send(ServerFrames.error(command.id(), ErrorCode.INTERNAL, "internal error"));
+                return ServerFrames.error(command.id(), fe.code(), fe.getMessage());
             }
-            return;
+            log.error("session {} (user {}): {} failed", id, userId, command.type(), cause);
+            return ServerFrames.error(command.id(), ErrorCode.INTERNAL, "internal error");
         }
         if (reply.isPong()) {
-            send(ServerFrames.pong(command.id()));
-        } else if (command.id() != null) {
-            send(ServerFrames.ack(command.id(), reply.fields()));
+            return ServerFrames.pong(command.id());
         }
+        return command.id() != null ? ServerFrames.ack(command.id(), reply.fields()) : null;
     }
 
     /**
@@ -344,7 +371,10 @@ public final class Session {
             return;
         }
         state = State.ENDED;
-        inbox.clear();
+        Inbound item;
+        while ((item = inbox.poll()) != null) {
+            item.replies.done();
+        }
         if (started && !busy) {
             handler.closed(this);
         }
@@ -369,10 +399,12 @@ public final class Session {
     private static final class Inbound {
         final Command command;
         final FrameException error;
+        final Replies replies;
 
-        Inbound(Command command, FrameException error) {
+        Inbound(Command command, FrameException error, Replies replies) {
             this.command = command;
             this.error = error;
+            this.replies = replies;
         }
     }
 }

@@ -8,6 +8,7 @@ import io.switchboard.server.http.ProblemAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.switchboard.server.api.ServerApi;
+import io.switchboard.server.transport.stream.StreamEndpoints;
 import io.switchboard.server.transport.http.HttpRouter;
 import io.switchboard.server.transport.websocket.WebSocketUpgrade;
 import java.util.function.BooleanSupplier;
@@ -19,14 +20,16 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
     private static final int MAX_REQUEST_BODY = 64 * 1024;
 
     private final WebSocketUpgrade webSocket;
+    private final StreamEndpoints streams;
     private final ServerApi api;
     private final BooleanSupplier ready;
     private final ChannelGroup connections;
 
     /** {@code connections} collects every accepted channel, so that shutdown can close them. */
-    public HttpChannelInitializer(WebSocketUpgrade webSocket, ServerApi api, BooleanSupplier ready,
-                                  ChannelGroup connections) {
+    public HttpChannelInitializer(WebSocketUpgrade webSocket, StreamEndpoints streams, ServerApi api,
+                                  BooleanSupplier ready, ChannelGroup connections) {
         this.webSocket = webSocket;
+        this.streams = streams;
         this.api = api;
         this.ready = ready;
         this.connections = connections;
@@ -40,6 +43,6 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
         pipeline.addLast("flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false));
         pipeline.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192));
         pipeline.addLast("http-aggregator", new ProblemAggregator(MAX_REQUEST_BODY));
-        pipeline.addLast(HttpRouter.NAME, new HttpRouter(webSocket, api, ready));
+        pipeline.addLast(HttpRouter.NAME, new HttpRouter(webSocket, streams, api, ready));
     }
 }

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.switchboard.server.api.ServerApi;
 import io.switchboard.server.http.HttpResponses;
+import io.switchboard.server.transport.stream.StreamEndpoints;
 import io.switchboard.server.transport.websocket.WebSocketUpgrade;
 import java.io.IOException;
 import java.util.function.BooleanSupplier;
@@ -20,11 +21,13 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
 
     private final WebSocketUpgrade webSocket;
+    private final StreamEndpoints streams;
     private final ServerApi api;
     private final BooleanSupplier ready;
 
-    public HttpRouter(WebSocketUpgrade webSocket, ServerApi api, BooleanSupplier ready) {
+    public HttpRouter(WebSocketUpgrade webSocket, StreamEndpoints streams, ServerApi api, BooleanSupplier ready) {
         this.webSocket = webSocket;
+        this.streams = streams;
         this.api = api;
         this.ready = ready;
     }
@@ -41,6 +44,16 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             webSocket.upgrade(ctx, request, null);
         } else if (path.startsWith("/ws/") && path.indexOf('/', 4) < 0) {
             webSocket.upgrade(ctx, request, QueryStringDecoder.decodeComponent(path.substring(4)));
+        } else if (path.equals("/sse")) {
+            streams.sse(ctx, request, null);
+        } else if (path.startsWith("/sse/") && path.indexOf('/', 5) < 0) {
+            streams.sse(ctx, request, QueryStringDecoder.decodeComponent(path.substring(5)));
+        } else if (path.equals("/poll")) {
+            streams.poll(ctx, request, null);
+        } else if (path.startsWith("/poll/") && path.indexOf('/', 6) < 0) {
+            streams.poll(ctx, request, QueryStringDecoder.decodeComponent(path.substring(6)));
+        } else if (path.startsWith("/session/") && path.indexOf('/', 9) < 0) {
+            streams.session(ctx, request, QueryStringDecoder.decodeComponent(path.substring(9)));
         } else if (path.startsWith(ServerApi.PREFIX)) {
             api.serve(ctx, request);
         } else if (path.equals("/healthz")) {

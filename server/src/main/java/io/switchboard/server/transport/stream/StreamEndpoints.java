@@ -1,0 +1,294 @@
+package io.switchboard.server.transport.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.switchboard.protocol.CloseCodes;
+import io.switchboard.protocol.Json;
+import io.switchboard.protocol.Names;
+import io.switchboard.server.auth.AuthenticationException;
+import io.switchboard.server.auth.Authenticator;
+import io.switchboard.server.config.ServerConfig;
+import io.switchboard.server.http.HttpResponses;
+import io.switchboard.server.node.Node;
+import io.switchboard.server.session.Replies;
+import io.switchboard.server.session.Session;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The HTTP endpoints of SSE and long-polling sessions: {@code GET /sse}, {@code GET /poll}
+ * (with or without a user id in the path), and {@code POST} / {@code DELETE /session/{id}}.
+ */
+public final class StreamEndpoints {
+    private static final int MAX_COMMANDS_PER_POST = 100;
+
+    private final Authenticator authenticator;
+    private final Node node;
+    private final StreamSessions sessions;
+    private final Duration pollWait;
+
+    public StreamEndpoints(ServerConfig config, Authenticator authenticator, Node node) {
+        this.authenticator = authenticator;
+        this.node = node;
+        StreamSettings settings = new StreamSettings(config.sessionHold(), config.sseHeartbeat(), config.pollWait(),
+                config.outboundQueueBytes(), Math.min(256 * 1024, config.outboundQueueBytes()));
+        this.sessions = new StreamSessions(config.nodeId(), settings);
+        this.pollWait = config.pollWait();
+    }
+
+    /** {@code GET /sse} or {@code /sse/{user}}: an event stream, new or resumed. */
+    public void sse(ChannelHandlerContext ctx, FullHttpRequest request, String pathUser) {
+        Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
+        String token = first(query, "session");
+        String user = admit(ctx, request, pathUser, sessions.get(token));
+        if (user == null) {
+            return;
+        }
+        long lastEventId = parseLong(request.headers().get("Last-Event-ID", first(query, "lastEventId")), -1);
+        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-cache, no-transform")
+                .set("X-Accel-Buffering", "no");
+        HttpUtil.setTransferEncodingChunked(response, true);
+        Channel channel = ctx.channel();
+        channel.writeAndFlush(response);
+
+        BufferedConnection existing = sessions.get(token);
+        if (existing != null && existing.mode() == BufferedConnection.Mode.SSE && owns(existing, user)) {
+            existing.eventLoop().execute(() -> {
+                if (existing.session().isOpen() && existing.attachStream(channel, lastEventId)) {
+                    return;
+                }
+                // The frames after Last-Event-ID are no longer kept: start again, and say so.
+                existing.session().close(CloseCodes.NORMAL, "replaced by a new session", false);
+                channel.eventLoop().execute(() -> openSse(channel, user, false));
+            });
+        } else {
+            openSse(channel, user, token == null ? null : Boolean.FALSE);
+        }
+    }
+
+    private void openSse(Channel channel, String user, Boolean resumed) {
+        BufferedConnection connection = sessions.create(BufferedConnection.Mode.SSE, channel.eventLoop(),
+                String.valueOf(channel.remoteAddress()), resumed);
+        connection.attach(node.open(user, connection));
+        connection.attachStream(channel, -1);
+    }
+
+    /** {@code GET /poll}: opens a session, or answers the frames after {@code ack}, waiting for some. */
+    public void poll(ChannelHandlerContext ctx, FullHttpRequest request, String pathUser) {
+        Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
+        String token = first(query, "session");
+        BufferedConnection existing = sessions.get(token);
+        if (token != null && existing == null) {
+            HttpResponses.problem(ctx, request, HttpResponseStatus.NOT_FOUND, "no long-polling session " + token
+                    + " on this node: it ended or expired; open a new one with GET /poll");
+            return;
+        }
+        String user = admit(ctx, request, pathUser, existing);
+        if (user == null) {
+            return;
+        }
+        long ack = parseLong(first(query, "ack"), 0);
+        long waitSeconds = parseLong(first(query, "wait"), pollWait.toSeconds());
+        if (ack < 0 || waitSeconds < 0) {
+            HttpResponses.problem(ctx, request, HttpResponseStatus.BAD_REQUEST,
+                    "'ack' and 'wait' must be non-negative integers");
+            return;
+        }
+        Duration wait = Duration.ofSeconds(Math.min(waitSeconds, pollWait.toSeconds()));
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (token == null) {
+            BufferedConnection connection = sessions.create(BufferedConnection.Mode.POLL, ctx.channel().eventLoop(),
+                    String.valueOf(ctx.channel().remoteAddress()), null);
+            connection.attach(node.open(user, connection));
+            connection.poll(0, wait, body -> answerJson(ctx, keepAlive, HttpResponseStatus.OK, body));
+            return;
+        }
+        if (existing.mode() != BufferedConnection.Mode.POLL) {
+            HttpResponses.problem(ctx, request, HttpResponseStatus.BAD_REQUEST, "session " + token + " is not long-polling");
+            return;
+        }
+        if (!owns(existing, user)) {
+            HttpResponses.problem(ctx, request, HttpResponseStatus.FORBIDDEN, "the session belongs to another user");
+            return;
+        }
+        existing.eventLoop().execute(() ->
+                existing.poll(ack, wait, body -> answerJson(ctx, keepAlive, HttpResponseStatus.OK, body)));
+    }
+
+    /** {@code POST /session/{id}} (commands) and {@code DELETE /session/{id}} (end it). */
+    public void session(ChannelHandlerContext ctx, FullHttpRequest request, String token) {
+        boolean post = HttpMethod.POST.equals(request.method());
+        if (!post && !HttpMethod.DELETE.equals(request.method())) {
+            HttpResponses.methodNotAllowed(ctx, request, "POST, DELETE");
+            return;
+        }
+        BufferedConnection connection = sessions.get(token);
+        if (connection == null) {
+            HttpResponses.problem(ctx, request, HttpResponseStatus.NOT_FOUND, "no session " + token + " on this node");
+            return;
+        }
+        Session session = connection.session();
+        if (!post) {
+            connection.eventLoop().execute(() -> session.close(CloseCodes.NORMAL, "session ended", false));
+            HttpResponses.send(ctx, request, HttpResponses.response(HttpResponseStatus.NO_CONTENT, "application/json",
+                    new byte[0]));
+            return;
+        }
+        List<byte[]> commands;
+        try {
+            commands = commands(request);
+        } catch (BadBody e) {
+            HttpResponses.problem(ctx, request, e.status, e.getMessage());
+            return;
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        Collector collector = new Collector(commands.size(),
+                body -> answerJson(ctx, keepAlive, HttpResponseStatus.OK, body));
+        connection.eventLoop().execute(() -> commands.forEach(command -> session.receive(command, collector)));
+    }
+
+    /** The commands of a POST body: one JSON object, or an array of them. */
+    private static List<byte[]> commands(FullHttpRequest request) throws BadBody {
+        CharSequence type = HttpUtil.getMimeType(request);
+        if (type == null || !"application/json".equalsIgnoreCase(type.toString())) {
+            throw new BadBody(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "send commands as application/json");
+        }
+        JsonNode body;
+        try {
+            body = Json.mapper().readTree(request.content().toString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new BadBody(HttpResponseStatus.BAD_REQUEST, "the body is not valid JSON: " + e.getMessage());
+        }
+        List<JsonNode> items = new ArrayList<>();
+        if (body != null && body.isArray()) {
+            body.forEach(items::add);
+        } else if (body != null && body.isObject()) {
+            items.add(body);
+        }
+        if (items.isEmpty() || items.size() > MAX_COMMANDS_PER_POST) {
+            throw new BadBody(HttpResponseStatus.BAD_REQUEST,
+                    "the body must be a command object or an array of 1 to " + MAX_COMMANDS_PER_POST + " of them");
+        }
+        List<byte[]> out = new ArrayList<>();
+        for (JsonNode item : items) {
+            out.add(item.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    /**
+     * Who the client is; answers the request itself (and returns null) when it may not connect.
+     * A request naming an existing session of its own and no user is that session's user: the
+     * session id is an unguessable secret bound to its user.
+     */
+    private String admit(ChannelHandlerContext ctx, FullHttpRequest request, String pathUser,
+                         BufferedConnection session) {
+        if (!HttpMethod.GET.equals(request.method())) {
+            HttpResponses.methodNotAllowed(ctx, request, "GET");
+            return null;
+        }
+        if (pathUser != null && !Names.isValidUserId(pathUser)) {
+            HttpResponses.problem(ctx, request, HttpResponseStatus.BAD_REQUEST, "bad user id: " + Names.USER_RULE);
+            return null;
+        }
+        if (pathUser == null && session != null && session.session() != null) {
+            return session.session().userId();
+        }
+        try {
+            return authenticator.authenticate(request, pathUser);
+        } catch (AuthenticationException e) {
+            HttpResponses.problem(ctx, request, HttpResponseStatus.UNAUTHORIZED, e.getMessage());
+            return null;
+        }
+    }
+
+    private static boolean owns(BufferedConnection connection, String user) {
+        return connection.session() != null && connection.session().userId().equals(user);
+    }
+
+    private static void answerJson(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, byte[] body) {
+        HttpResponses.send(ctx, keepAlive, HttpResponses.response(status, "application/json", body));
+    }
+
+    private static String first(Map<String, List<String>> query, String name) {
+        List<String> values = query.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static long parseLong(String value, long absent) {
+        if (value == null || value.isEmpty()) {
+            return absent;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -2;
+        }
+    }
+
+    /** Gathers the replies to the commands of one POST, in order, and answers once all are done. */
+    private static final class Collector implements Replies {
+        private final List<byte[]> replies = new ArrayList<>();
+        private final java.util.function.Consumer<byte[]> answer;
+        private int remaining;
+
+        Collector(int commands, java.util.function.Consumer<byte[]> answer) {
+            this.remaining = commands;
+            this.answer = answer;
+        }
+
+        @Override
+        public void reply(byte[] frame) {
+            replies.add(frame);
+        }
+
+        @Override
+        public void done() {
+            if (--remaining > 0) {
+                return;
+            }
+            ByteBuf body = Unpooled.buffer();
+            body.writeCharSequence("{\"replies\":[", StandardCharsets.US_ASCII);
+            for (int i = 0; i < replies.size(); i++) {
+                if (i > 0) {
+                    body.writeByte(',');
+                }
+                body.writeBytes(replies.get(i));
+            }
+            body.writeCharSequence("]}", StandardCharsets.US_ASCII);
+            byte[] bytes = new byte[body.readableBytes()];
+            body.readBytes(bytes);
+            answer.accept(bytes);
+        }
+    }
+
+    /** A POST body that cannot be served. */
+    private static final class BadBody extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient HttpResponseStatus status;
+
+        BadBody(HttpResponseStatus status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+    }
+}
