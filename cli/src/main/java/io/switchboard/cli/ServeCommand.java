@@ -5,7 +5,10 @@ import io.switchboard.server.config.InvalidConfigException;
 import io.switchboard.server.config.ServerConfig;
 import io.switchboard.server.history.HistoryOptions;
 import io.switchboard.server.transport.EventLoops;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -58,10 +61,25 @@ final class ServeCommand implements Callable<Integer> {
             description = "Seconds a room's history is kept after its last message (default: ${DEFAULT-VALUE}).")
     long historyTtlSeconds;
 
+    @Option(names = "--tls-cert", description = "PEM certificate chain: serve TLS (with --tls-key).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "PEM private key (PKCS#8) of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-self-signed", description = "Serve TLS with a certificate made at start-up (development only).")
+    boolean tlsSelfSigned;
+
+    @Option(names = "--allowed-origin", description = "An origin browsers may use the HTTP transports from "
+            + "(CORS), e.g. https://app.example.com; repeatable; * allows any.")
+    List<String> allowedOrigins = new ArrayList<>();
+
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig.Builder builder = ServerConfig.builder().host(host).port(port).ioThreads(ioThreads).transport(transport).redisUri(redis)
-                .defaultHistory(new HistoryOptions(historySize, Duration.ofSeconds(historyTtlSeconds)));
+                .defaultHistory(new HistoryOptions(historySize, Duration.ofSeconds(historyTtlSeconds)))
+                .tls(tlsCert, tlsKey).tlsSelfSigned(tlsSelfSigned);
+        allowedOrigins.forEach(builder::allowedOrigin);
         if (nodeId != null) {
             builder.nodeId(nodeId);
         }

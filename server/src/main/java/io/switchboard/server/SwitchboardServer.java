@@ -28,7 +28,10 @@ import io.switchboard.server.presence.PresenceStore;
 import io.switchboard.server.presence.RedisPresenceStore;
 import io.switchboard.server.redis.RedisConnector;
 import io.switchboard.server.transport.EventLoops;
+import io.switchboard.server.transport.Cors;
 import io.switchboard.server.transport.HttpChannelInitializer;
+import io.switchboard.server.transport.TlsContexts;
+import io.switchboard.server.transport.http.HttpRouter;
 import io.switchboard.server.transport.stream.StreamEndpoints;
 import io.switchboard.server.transport.websocket.WebSocketUpgrade;
 import java.net.InetSocketAddress;
@@ -86,6 +89,8 @@ public final class SwitchboardServer implements AutoCloseable {
                     + "through /ws/{user_id}. Configure authentication before exposing this node.");
         }
         WebSocketUpgrade webSocket = new WebSocketUpgrade(config, authenticator, node);
+        StreamEndpoints streams = new StreamEndpoints(config, authenticator, node);
+        ServerApi api = new ServerApi(node, new RateLimiter(config.apiRequestsPerSecond(), config.apiBurst(), System::nanoTime));
         int queue = config.outboundQueueBytes();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.group())
@@ -95,10 +100,9 @@ public final class SwitchboardServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, allocator)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(queue / 2, queue))
-                .childHandler(new HttpChannelInitializer(webSocket,
-                        new StreamEndpoints(config, authenticator, node),
-                        new ServerApi(node, new RateLimiter(config.apiRequestsPerSecond(), config.apiBurst(), System::nanoTime)),
-                        this::isReady, connections));
+                .childHandler(new HttpChannelInitializer(
+                        () -> new HttpRouter(webSocket, streams, api, this::isReady),
+                        connections, TlsContexts.server(config), Cors.config(config.allowedOrigins())));
         try {
             this.serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
         } catch (RuntimeException e) {
@@ -110,8 +114,9 @@ public final class SwitchboardServer implements AutoCloseable {
             liveness.start();
         }
         InetSocketAddress address = address();
-        log.info("node {} listening on {}:{} ({} transport, {} event loops, {})",
-                config.nodeId(), address.getHostString(), address.getPort(), loops.kind(),
+        log.info("node {} listening on {}:{} ({}, {} transport, {} event loops, {})",
+                config.nodeId(), address.getHostString(), address.getPort(),
+                config.tls() ? "TLS: h2, http/1.1" : "clear text: http/1.1, h2c", loops.kind(),
                 loops.threads(), redis == null ? "memory broker" : "Redis broker at " + config.redisUri());
     }
 

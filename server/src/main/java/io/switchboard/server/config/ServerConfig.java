@@ -2,7 +2,10 @@ package io.switchboard.server.config;
 
 import io.switchboard.server.history.HistoryOptions;
 import io.switchboard.server.transport.EventLoops;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -35,6 +38,10 @@ public final class ServerConfig {
     private final Duration sessionHold;
     private final Duration sseHeartbeat;
     private final Duration pollWait;
+    private final Path tlsCert;
+    private final Path tlsKey;
+    private final boolean tlsSelfSigned;
+    private final List<String> allowedOrigins;
     private final int apiBurst;
 
     private ServerConfig(Builder b) {
@@ -64,6 +71,10 @@ public final class ServerConfig {
         this.sessionHold = b.sessionHold;
         this.sseHeartbeat = b.sseHeartbeat;
         this.pollWait = b.pollWait;
+        this.tlsCert = b.tlsCert;
+        this.tlsKey = b.tlsKey;
+        this.tlsSelfSigned = b.tlsSelfSigned;
+        this.allowedOrigins = List.copyOf(b.allowedOrigins);
         this.apiBurst = b.apiBurst;
     }
 
@@ -81,7 +92,9 @@ public final class ServerConfig {
                 .heartbeatInterval(heartbeatInterval).nodeTimeout(nodeTimeout).unsubscribeGrace(unsubscribeGrace)
                 .defaultHistory(defaultHistory).directHistory(directHistory).historyMetaTtl(historyMetaTtl)
                 .apiRate(apiRequestsPerSecond, apiBurst)
-                .sessionHold(sessionHold).sseHeartbeat(sseHeartbeat).pollWait(pollWait);
+                .sessionHold(sessionHold).sseHeartbeat(sseHeartbeat).pollWait(pollWait)
+                .tls(tlsCert, tlsKey).tlsSelfSigned(tlsSelfSigned);
+        allowedOrigins.forEach(b::allowedOrigin);
         namespaceHistory.forEach(b::namespaceHistory);
         return b;
     }
@@ -221,6 +234,31 @@ public final class ServerConfig {
         return pollWait;
     }
 
+    /** PEM certificate chain for TLS, or {@code null}. */
+    public Path tlsCert() {
+        return tlsCert;
+    }
+
+    /** PEM (PKCS#8) private key for TLS, or {@code null}. */
+    public Path tlsKey() {
+        return tlsKey;
+    }
+
+    /** Whether to serve TLS with a certificate made at start-up (development only). */
+    public boolean tlsSelfSigned() {
+        return tlsSelfSigned;
+    }
+
+    /** Whether the node speaks TLS. */
+    public boolean tls() {
+        return tlsCert != null || tlsSelfSigned;
+    }
+
+    /** Origins allowed to use the HTTP transports from a browser (CORS); {@code *} allows any. */
+    public List<String> allowedOrigins() {
+        return allowedOrigins;
+    }
+
     /** Server API requests a caller may make at once. */
     public int apiBurst() {
         return apiBurst;
@@ -240,7 +278,9 @@ public final class ServerConfig {
                 + ", defaultHistory=" + defaultHistory + ", namespaceHistory=" + namespaceHistory
                 + ", directHistory=" + directHistory + ", historyMetaTtl=" + historyMetaTtl
                 + ", apiRequestsPerSecond=" + apiRequestsPerSecond + ", apiBurst=" + apiBurst
-                + ", sessionHold=" + sessionHold + ", sseHeartbeat=" + sseHeartbeat + ", pollWait=" + pollWait + "}";
+                + ", sessionHold=" + sessionHold + ", sseHeartbeat=" + sseHeartbeat + ", pollWait=" + pollWait
+                + ", tlsCert=" + tlsCert + ", tlsKey=" + tlsKey + ", tlsSelfSigned=" + tlsSelfSigned
+                + ", allowedOrigins=" + allowedOrigins + "}";
     }
 
     /** Builds a {@link ServerConfig}; every setting starts at its documented default. */
@@ -272,6 +312,10 @@ public final class ServerConfig {
         private Duration sessionHold = Duration.ofSeconds(60);
         private Duration sseHeartbeat = Duration.ofSeconds(15);
         private Duration pollWait = Duration.ofSeconds(25);
+        private Path tlsCert;
+        private Path tlsKey;
+        private boolean tlsSelfSigned;
+        private final List<String> allowedOrigins = new ArrayList<>();
 
         private Builder() {
         }
@@ -403,6 +447,24 @@ public final class ServerConfig {
             return this;
         }
 
+        /** TLS with a PEM certificate chain and PEM (PKCS#8) key; both {@code null} for none. */
+        public Builder tls(Path cert, Path key) {
+            this.tlsCert = cert;
+            this.tlsKey = key;
+            return this;
+        }
+
+        public Builder tlsSelfSigned(boolean tlsSelfSigned) {
+            this.tlsSelfSigned = tlsSelfSigned;
+            return this;
+        }
+
+        /** Allows browsers on {@code origin} (e.g. {@code https://app.example.com}; {@code *}: any). */
+        public Builder allowedOrigin(String origin) {
+            this.allowedOrigins.add(Objects.requireNonNull(origin, "origin"));
+            return this;
+        }
+
         /** Server API rate limit per caller: {@code perSecond} sustained, {@code burst} at once. */
         public Builder apiRate(double perSecond, int burst) {
             this.apiRequestsPerSecond = perSecond;
@@ -433,6 +495,14 @@ public final class ServerConfig {
             require(apiRequestsPerSecond > 0, "api.requests-per-second", "must be positive");
             require(apiBurst >= 1, "api.burst", "must be at least 1");
             require(positive(sessionHold), "session-hold", "must be positive");
+            require((tlsCert == null) == (tlsKey == null), "tls-key", "--tls-cert and --tls-key go together");
+            require(tlsCert == null || java.nio.file.Files.isReadable(tlsCert), "tls-cert", "cannot read " + tlsCert);
+            require(tlsKey == null || java.nio.file.Files.isReadable(tlsKey), "tls-key", "cannot read " + tlsKey);
+            require(!(tlsSelfSigned && tlsCert != null), "tls-self-signed", "use either a certificate or a self-signed one");
+            for (String origin : allowedOrigins) {
+                require(origin.equals("*") || origin.matches("https?://[^/\\s]+"), "allowed-origin",
+                        "must be * or scheme://host[:port], was " + origin);
+            }
             require(positive(sseHeartbeat), "sse-heartbeat", "must be positive");
             require(positive(pollWait) && pollWait.compareTo(sessionHold) < 0, "poll-wait",
                     "must be positive and shorter than session-hold");

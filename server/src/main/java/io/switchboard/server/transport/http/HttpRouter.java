@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.switchboard.server.api.ServerApi;
 import io.switchboard.server.http.HttpResponses;
 import io.switchboard.server.transport.stream.StreamEndpoints;
@@ -40,7 +41,10 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
-        if (path.equals("/ws")) {
+        if ((path.equals("/ws") || path.startsWith("/ws/")) && ctx.channel() instanceof Http2StreamChannel) {
+            HttpResponses.problem(ctx, request, HttpResponseStatus.BAD_REQUEST,
+                    "WebSocket runs over HTTP/1.1: connect without HTTP/2 (ws:// or wss://)");
+        } else if (path.equals("/ws")) {
             webSocket.upgrade(ctx, request, null);
         } else if (path.startsWith("/ws/") && path.indexOf('/', 4) < 0) {
             webSocket.upgrade(ctx, request, QueryStringDecoder.decodeComponent(path.substring(4)));

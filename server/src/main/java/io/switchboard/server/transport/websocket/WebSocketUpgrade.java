@@ -19,6 +19,7 @@ import io.switchboard.server.auth.Authenticator;
 import io.switchboard.server.config.ServerConfig;
 import io.switchboard.server.node.Node;
 import io.switchboard.server.http.HttpResponses;
+import io.switchboard.server.transport.HttpChannelInitializer;
 import io.switchboard.server.transport.http.HttpRouter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +102,12 @@ public final class WebSocketUpgrade {
         pipeline.addLast("ws-keepalive", new KeepAliveHandler(config.pingInterval(), config.idleTimeout()));
         pipeline.addLast("ws-session", connection);
         pipeline.remove(HttpRouter.NAME);
+        // What served HTTP requests has nothing left to do on this connection.
+        for (String name : new String[] {HttpChannelInitializer.AGGREGATOR, HttpChannelInitializer.CORS}) {
+            if (pipeline.get(name) != null) {
+                pipeline.remove(name);
+            }
+        }
         connection.attach(node.open(userId, connection));
     }
 }
