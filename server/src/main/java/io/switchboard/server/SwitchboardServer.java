@@ -135,6 +135,11 @@ public final class SwitchboardServer implements AutoCloseable {
         return running && broker.isHealthy();
     }
 
+    /** Open TCP connections (HTTP/2 streams share theirs). */
+    public int openConnections() {
+        return connections.size();
+    }
+
     /** The I/O transport the event loops run on. */
     public EventLoops.Kind transport() {
         return loops.kind();

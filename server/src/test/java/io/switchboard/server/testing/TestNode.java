@@ -43,6 +43,11 @@ public final class TestNode implements BeforeEachCallback, AfterEachCallback {
         this("test-node", settings);
     }
 
+    /** {@code https://127.0.0.1:PORT} followed by {@code path}. */
+    public URI httpsUri(String path) {
+        return URI.create("https://127.0.0.1:" + port() + path);
+    }
+
     /** {@code http://127.0.0.1:PORT} followed by {@code path}. */
     public URI httpUri(String path) {
         return URI.create("http://127.0.0.1:" + port() + path);

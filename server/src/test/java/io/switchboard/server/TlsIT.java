@@ -1,0 +1,99 @@
+package io.switchboard.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.switchboard.server.testing.SseStream;
+import io.switchboard.server.testing.TestNode;
+import io.switchboard.server.testing.Tls;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.security.Security;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** TLS 1.3 and 1.2 only, with ALPN choosing HTTP/2 or HTTP/1.1; WebSocket over TLS on HTTP/1.1. */
+class TlsIT {
+    @RegisterExtension
+    final TestNode node = new TestNode(b -> b.tlsSelfSigned(true));
+
+    @Test
+    void alpnNegotiatesH2ForAnHttp2ClientAndHttp11ForOthers() throws Exception {
+        HttpClient h2 = client(HttpClient.Version.HTTP_2, "TLS");
+        HttpResponse<String> viaH2 = h2.send(HttpRequest.newBuilder(node.httpsUri("/api/v1/stats")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(viaH2.statusCode()).isEqualTo(200);
+        assertThat(viaH2.version()).isEqualTo(HttpClient.Version.HTTP_2);
+
+        HttpClient h1 = client(HttpClient.Version.HTTP_1_1, "TLS");
+        HttpResponse<String> viaH1 = h1.send(HttpRequest.newBuilder(node.httpsUri("/api/v1/stats")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(viaH1.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+
+        assertThat(HttpVersionsIT.curl("-k", "--http2", node.httpsUri("/healthz").toString())).isEqualTo("2 200");
+        assertThat(HttpVersionsIT.curl("-k", "--http1.1", node.httpsUri("/healthz").toString())).isEqualTo("1.1 200");
+    }
+
+    @Test
+    void sseWorksOverH2() {
+        try (SseStream sse = SseStream.open(client(HttpClient.Version.HTTP_2, "TLS"), node.httpsUri("/sse/alice"), -1)) {
+            assertThat(sse.response().version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(sse.awaitEvents(1).get(0).data().path("type").asText()).isEqualTo("connected");
+        }
+    }
+
+    @Test
+    void tls12IsAcceptedAndTls13Used() throws Exception {
+        try (SSLSocket socket = (SSLSocket) Tls.trustingEverything("TLSv1.2").getSocketFactory()
+                .createSocket("127.0.0.1", node.port())) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.startHandshake();
+            assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.2");
+        }
+        try (SSLSocket socket = (SSLSocket) Tls.trustingEverything("TLS").getSocketFactory()
+                .createSocket("127.0.0.1", node.port())) {
+            socket.startHandshake();
+            assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.3");
+        }
+    }
+
+    @Test
+    void tls11IsRefused() throws Exception {
+        String disabled = Security.getProperty("jdk.tls.disabledAlgorithms");
+        // The JDK refuses TLS 1.1 itself; let this client offer it, so that the refusal is the server's.
+        Security.setProperty("jdk.tls.disabledAlgorithms", disabled.replace("TLSv1.1,", "").replace("TLSv1,", ""));
+        try (SSLSocket socket = (SSLSocket) Tls.trustingEverything("TLSv1.1").getSocketFactory()
+                .createSocket("127.0.0.1", node.port())) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.1"});
+            assertThatThrownBy(socket::startHandshake).isInstanceOf(SSLHandshakeException.class);
+        } finally {
+            Security.setProperty("jdk.tls.disabledAlgorithms", disabled);
+        }
+    }
+
+    @Test
+    void webSocketWorksOverTls() throws Exception {
+        CompletableFuture<String> first = new CompletableFuture<>();
+        WebSocket ws = client(HttpClient.Version.HTTP_1_1, "TLS").newWebSocketBuilder()
+                .buildAsync(java.net.URI.create("wss://127.0.0.1:" + node.port() + "/ws/alice"), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        first.complete(data.toString());
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        assertThat(first.get(10, TimeUnit.SECONDS)).contains("\"type\":\"connected\"");
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+    }
+
+    private static HttpClient client(HttpClient.Version version, String protocol) {
+        return HttpClient.newBuilder().version(version).sslContext(Tls.trustingEverything(protocol)).build();
+    }
+}
