@@ -65,7 +65,7 @@ public final class SwitchboardServer implements AutoCloseable {
         try {
             if (config.redisUri() != null) {
                 this.redis = RedisConnector.connect(config.redisUri(), config.redisPrefix(), config.redisCommandTimeout());
-                this.broker = new RedisBroker(redis, config.unsubscribeGrace(), config.historyMetaTtl());
+                this.broker = new RedisBroker(redis, config.nodeId(), config.unsubscribeGrace(), config.historyMetaTtl());
                 this.presence = new RedisPresenceStore(redis, config.nodeId(), config.nodeTimeout());
                 this.history = new RedisHistoryStore(redis, config.historyMetaTtl());
             } else {
@@ -86,7 +86,8 @@ public final class SwitchboardServer implements AutoCloseable {
         Authenticator authenticator = new InsecureAuthenticator();
         if (!authenticator.isSecure()) {
             log.warn("INSECURE MODE: no authentication is configured; any client may connect as any user "
-                    + "through /ws/{user_id}. Configure authentication before exposing this node.");
+                    + "through /ws/{user_id}, /sse/{user_id} and /poll/{user_id}, and the server API under /api/v1 "
+                    + "is open to anyone. Configure authentication before exposing this node.");
         }
         WebSocketUpgrade webSocket = new WebSocketUpgrade(config, authenticator, node);
         StreamEndpoints streams = new StreamEndpoints(config, authenticator, node);

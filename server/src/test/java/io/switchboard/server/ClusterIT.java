@@ -150,6 +150,30 @@ class ClusterIT {
     }
 
     @Test
+    void commandsForASessionWorkOnAnyNodeAndAreServedWhereTheSessionLives() {
+        var onNode0 = new io.switchboard.server.testing.Api(cluster.node(0), java.net.http.HttpClient.Version.HTTP_1_1);
+        var onNode1 = new io.switchboard.server.testing.Api(cluster.node(1), java.net.http.HttpClient.Version.HTTP_1_1);
+        var onNode2 = new io.switchboard.server.testing.Api(cluster.node(2), java.net.http.HttpClient.Version.HTTP_1_1);
+        String session = io.switchboard.server.testing.Api.json(onNode0.get("/poll/carol"))
+                .path("frames").get(0).path("session").asText();
+        assertThat(session).startsWith("node-0.");
+
+        var replies = io.switchboard.server.testing.Api.json(onNode1.post("/session/" + session,
+                "[{\"type\":\"join_room\",\"id\":1,\"room\":\"lobby\"},{\"type\":\"ping\",\"id\":2}]"));
+        assertThat(replies.path("replies")).extracting(r -> r.path("type").asText()).containsExactly("ack", "pong");
+        TestClient dave = cluster.node(2).connect("dave");
+        dave.client().join("lobby").join();
+        dave.client().publish("lobby", "to carol's poll").join();
+        await().atMost(Duration.ofSeconds(10)).until(() -> io.switchboard.server.testing.Api.json(
+                onNode0.get("/poll?session=" + session + "&ack=1&wait=1")).path("frames").toString().contains("to carol's poll"));
+
+        assertThat(onNode2.delete("/session/" + session).statusCode()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(10)).until(() -> onNode0.get("/poll?session=" + session + "&ack=1&wait=0").statusCode() == 404);
+        assertThat(onNode1.post("/session/" + session, "{\"type\":\"ping\"}").statusCode()).isEqualTo(404);
+        assertThat(onNode1.post("/session/node-9.abcdefghijklmnopqrstuv", "{\"type\":\"ping\"}").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void aDirectMessageReachesEveryConnectionOfAUserOnEveryNodeOnce() {
         TestClient bobOn0 = cluster.node(0).connect("bob");
         TestClient bobOn2 = cluster.node(2).connect("bob");

@@ -25,6 +25,15 @@ public interface Broker extends AutoCloseable {
     /** Publishes a frame without an offset (join, leave, presence) in the room's order. */
     CompletionStage<Void> publishEvent(String room, byte[] frame);
 
+    /**
+     * Sends {@code request} to node {@code node} and completes with its answer; fails with
+     * {@code not_found} when there is no such node (or no other node at all) to answer.
+     */
+    CompletionStage<byte[]> requestNode(String node, byte[] request);
+
+    /** Sets what answers the requests other nodes send this one; called once, before any arrive. */
+    void answerNodeRequests(java.util.function.Function<byte[], CompletionStage<byte[]>> answerer);
+
     /** Closes every connection of {@code user} on every node. */
     CompletionStage<Void> disconnectUser(String user);
 

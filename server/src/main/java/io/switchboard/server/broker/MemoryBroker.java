@@ -1,5 +1,7 @@
 package io.switchboard.server.broker;
 
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.FrameException;
 import io.switchboard.protocol.FrameTemplate;
 import io.switchboard.protocol.StreamPosition;
 import io.switchboard.server.history.HistoryOptions;
@@ -8,6 +10,7 @@ import io.switchboard.server.history.StreamKey;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * The single-node broker: hands every publication straight back to this node's sink. The
@@ -39,6 +42,17 @@ public final class MemoryBroker implements Broker {
     public CompletionStage<Void> publishEvent(String room, byte[] frame) {
         streams.inOrder(StreamKey.room(room), () -> sink.deliverToRoom(room, frame));
         return DONE;
+    }
+
+    /** One node: there is no other to ask. */
+    @Override
+    public CompletionStage<byte[]> requestNode(String node, byte[] request) {
+        return CompletableFuture.failedFuture(new FrameException(ErrorCode.NOT_FOUND, "no node " + node));
+    }
+
+    @Override
+    public void answerNodeRequests(Function<byte[], CompletionStage<byte[]>> answerer) {
+        // Nothing ever asks.
     }
 
     @Override

@@ -36,13 +36,15 @@ public final class RedisBroker implements Broker {
     private final ScheduledExecutorService timer;
     private final ChannelSubscriptions subscriptions;
     private final byte[] metaTtlMillis;
+    private final NodeRequests nodeRequests;
 
     /**
      * A broker on {@code redis}; a stream's offset and epoch live for {@code metaTtl} after its
      * last publication (past that, the stream starts again under a new epoch).
      */
-    public RedisBroker(RedisConnector redis, Duration unsubscribeGrace, Duration metaTtl) {
+    public RedisBroker(RedisConnector redis, String nodeId, Duration unsubscribeGrace, Duration metaTtl) {
         this.redis = redis;
+        this.nodeRequests = new NodeRequests(redis, nodeId, Duration.ofSeconds(5));
         this.metaTtlMillis = RedisKeys.bytes(Long.toString(metaTtl.toMillis()));
         this.keys = redis.keys();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -61,6 +63,7 @@ public final class RedisBroker implements Broker {
         String rooms = keys.roomChannelPrefix();
         String users = keys.userChannelPrefix();
         String control = RedisKeys.text(keys.controlChannel());
+        String own = nodeRequests.channel();
         redis.pubSub().addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(byte[] channel, byte[] message) {
@@ -71,13 +74,15 @@ public final class RedisBroker implements Broker {
                     sink.deliverToUser(name.substring(users.length()), message);
                 } else if (name.equals(control)) {
                     onControl(sink, RedisKeys.text(message));
+                } else if (name.equals(own)) {
+                    nodeRequests.onMessage(message);
                 } else {
                     log.warn("message on unexpected channel {}", name);
                 }
             }
         });
-        // Every node listens to the control channel for as long as it runs.
-        redis.pubSub().sync().subscribe(keys.controlChannel());
+        // Every node listens to the control channel and its own for as long as it runs.
+        redis.pubSub().sync().subscribe(keys.controlChannel(), RedisKeys.bytes(own));
     }
 
     private static void onControl(BrokerSink sink, String message) {
@@ -87,6 +92,16 @@ public final class RedisBroker implements Broker {
         } else {
             log.warn("unknown control message {}", message);
         }
+    }
+
+    @Override
+    public CompletionStage<byte[]> requestNode(String node, byte[] request) {
+        return nodeRequests.send(node, request);
+    }
+
+    @Override
+    public void answerNodeRequests(java.util.function.Function<byte[], CompletionStage<byte[]>> answerer) {
+        nodeRequests.answerWith(answerer);
     }
 
     @Override

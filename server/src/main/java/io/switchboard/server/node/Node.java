@@ -362,6 +362,16 @@ public final class Node implements CommandHandler {
         return presence.connections(user);
     }
 
+    /** Asks another node of the cluster (see {@link Broker#requestNode}). */
+    public CompletionStage<byte[]> requestNode(String nodeId, byte[] request) {
+        return broker.requestNode(nodeId, request);
+    }
+
+    /** Sets what answers the requests of other nodes. */
+    public void answerNodeRequests(java.util.function.Function<byte[], CompletionStage<byte[]>> answerer) {
+        broker.answerNodeRequests(answerer);
+    }
+
     /** Closes every connection of {@code user}, on every node, without inviting it back. */
     public CompletionStage<Void> disconnectUser(String user) {
         return broker.disconnectUser(user);

@@ -36,6 +36,11 @@ public final class RedisKeys {
         return bytes(userChannelPrefix() + user);
     }
 
+    /** Pub/sub channel of requests to one node, and of the answers to its own. */
+    public byte[] nodeChannel(String node) {
+        return bytes(prefix + "node:" + node);
+    }
+
     /** Pub/sub channel of messages from node to node (e.g. "disconnect this user"). */
     public byte[] controlChannel() {
         return bytes(prefix + "control");

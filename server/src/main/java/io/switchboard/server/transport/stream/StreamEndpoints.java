@@ -30,6 +30,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The HTTP endpoints of SSE and long-polling sessions: {@code GET /sse}, {@code GET /poll}
@@ -50,6 +52,7 @@ public final class StreamEndpoints {
                 config.outboundQueueBytes(), Math.min(256 * 1024, config.outboundQueueBytes()));
         this.sessions = new StreamSessions(config.nodeId(), settings);
         this.pollWait = config.pollWait();
+        node.answerNodeRequests(this::answerRemote);
     }
 
     /** {@code GET /sse} or {@code /sse/{user}}: an event stream, new or resumed. */
@@ -134,36 +137,104 @@ public final class StreamEndpoints {
                 existing.poll(ack, wait, body -> answerJson(ctx, keepAlive, HttpResponseStatus.OK, body)));
     }
 
-    /** {@code POST /session/{id}} (commands) and {@code DELETE /session/{id}} (end it). */
+    /**
+     * {@code POST /session/{id}} (commands) and {@code DELETE /session/{id}} (end it), on whichever
+     * node the request lands: a session of another node is served there, through the broker.
+     */
     public void session(ChannelHandlerContext ctx, FullHttpRequest request, String token) {
         boolean post = HttpMethod.POST.equals(request.method());
         if (!post && !HttpMethod.DELETE.equals(request.method())) {
             HttpResponses.methodNotAllowed(ctx, request, "POST, DELETE");
             return;
         }
-        BufferedConnection connection = sessions.get(token);
-        if (connection == null) {
-            HttpResponses.problem(ctx, request, HttpResponseStatus.NOT_FOUND, "no session " + token + " on this node");
-            return;
-        }
-        Session session = connection.session();
-        if (!post) {
-            connection.eventLoop().execute(() -> session.close(CloseCodes.NORMAL, "session ended", false));
-            HttpResponses.send(ctx, request, HttpResponses.response(HttpResponseStatus.NO_CONTENT, "application/json",
-                    new byte[0]));
-            return;
-        }
         List<byte[]> commands;
         try {
-            commands = commands(request);
+            commands = post ? commands(request) : List.of();
         } catch (BadBody e) {
             HttpResponses.problem(ctx, request, e.status, e.getMessage());
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        Collector collector = new Collector(commands.size(),
-                body -> answerJson(ctx, keepAlive, HttpResponseStatus.OK, body));
+        CompletionStage<SessionAnswer> answer;
+        String owner = StreamSessions.owner(token);
+        if (sessions.get(token) != null || owner == null || owner.equals(sessions.nodeId())) {
+            answer = serve(token, post, commands);
+        } else {
+            answer = node.requestNode(owner, remoteRequest(token, post, commands)).thenApply(SessionAnswer::parse);
+        }
+        answer.whenComplete((served, failure) -> {
+            if (failure != null) {
+                HttpResponses.send(ctx, keepAlive, HttpResponses.problemResponse(HttpResponseStatus.NOT_FOUND,
+                        "session " + token + " cannot be reached: " + failure.getMessage()));
+            } else if (served.status == 404) {
+                HttpResponses.send(ctx, keepAlive, HttpResponses.problemResponse(HttpResponseStatus.NOT_FOUND,
+                        "no session " + token + ": it ended or expired"));
+            } else {
+                answerJson(ctx, keepAlive, HttpResponseStatus.valueOf(served.status), served.body);
+            }
+        });
+    }
+
+    /** Serves a session request here: the session must be one of this node's. */
+    private CompletionStage<SessionAnswer> serve(String token, boolean post, List<byte[]> commands) {
+        BufferedConnection connection = sessions.get(token);
+        if (connection == null) {
+            return CompletableFuture.completedFuture(new SessionAnswer(404, new byte[0]));
+        }
+        Session session = connection.session();
+        if (!post) {
+            connection.eventLoop().execute(() -> session.close(CloseCodes.NORMAL, "session ended", false));
+            return CompletableFuture.completedFuture(new SessionAnswer(204, new byte[0]));
+        }
+        CompletableFuture<SessionAnswer> answer = new CompletableFuture<>();
+        Collector collector = new Collector(commands.size(), body -> answer.complete(new SessionAnswer(200, body)));
         connection.eventLoop().execute(() -> commands.forEach(command -> session.receive(command, collector)));
+        return answer;
+    }
+
+    /** Answers another node's request for one of this node's sessions. */
+    private CompletionStage<byte[]> answerRemote(byte[] request) {
+        JsonNode asked;
+        try {
+            asked = Json.mapper().readTree(request);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("malformed session request", e));
+        }
+        List<byte[]> commands = new ArrayList<>();
+        asked.path("commands").forEach(c -> commands.add(c.toString().getBytes(StandardCharsets.UTF_8)));
+        return serve(asked.path("session").asText(), asked.path("post").asBoolean(), commands)
+                .thenApply(SessionAnswer::toBytes);
+    }
+
+    private static byte[] remoteRequest(String token, boolean post, List<byte[]> commands) {
+        var request = Json.mapper().createObjectNode().put("session", token).put("post", post);
+        var array = request.putArray("commands");
+        for (byte[] command : commands) {
+            try {
+                array.add(Json.mapper().readTree(command));
+            } catch (IOException e) {
+                throw new IllegalStateException("commands were parsed once already", e);
+            }
+        }
+        return request.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The HTTP status and body of a session request, as it crosses between nodes. */
+    private record SessionAnswer(int status, byte[] body) {
+        byte[] toBytes() {
+            var node = Json.mapper().createObjectNode().put("status", status);
+            node.put("body", new String(body, StandardCharsets.UTF_8));
+            return node.toString().getBytes(StandardCharsets.UTF_8);
+        }
+
+        static SessionAnswer parse(byte[] bytes) {
+            try {
+                JsonNode node = Json.mapper().readTree(bytes);
+                return new SessionAnswer(node.path("status").asInt(), node.path("body").asText().getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new IllegalStateException("malformed answer from another node", e);
+            }
+        }
     }
 
     /** The commands of a POST body: one JSON object, or an array of them. */
