@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Real-time messaging server: rooms, direct messages and presence over WebSocket.",
-        subcommands = {ServeCommand.class, BenchCommand.class})
+        subcommands = {ServeCommand.class, TokenCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

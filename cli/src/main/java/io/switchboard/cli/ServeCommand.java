@@ -2,6 +2,8 @@ package io.switchboard.cli;
 
 import io.switchboard.server.SwitchboardServer;
 import io.switchboard.server.config.InvalidConfigException;
+import io.switchboard.server.config.JwtSettings;
+import io.switchboard.server.config.RoomPolicy;
 import io.switchboard.server.config.ServerConfig;
 import io.switchboard.server.history.HistoryOptions;
 import io.switchboard.server.transport.EventLoops;
@@ -74,6 +76,84 @@ final class ServeCommand implements Callable<Integer> {
             + "(CORS), e.g. https://app.example.com; repeatable; * allows any.")
     List<String> allowedOrigins = new ArrayList<>();
 
+    @Option(names = "--jwt-secret", description = "Require tokens (JWT) signed with this HMAC secret "
+            + "(HS256/384/512, at least 32 bytes); repeatable for key rotation.")
+    List<String> jwtSecrets = new ArrayList<>();
+
+    @Option(names = "--jwt-public-key", description = "Require tokens signed with the key in this PEM file "
+            + "(RSA: RS*/PS*, EC: ES* of its curve); repeatable.")
+    List<Path> jwtPublicKeys = new ArrayList<>();
+
+    @Option(names = "--jwks", description = "Require tokens signed with a key of this JWKS file (chosen by kid).")
+    Path jwks;
+
+    @Option(names = "--jwt-issuer", description = "The iss every token must carry.")
+    String jwtIssuer;
+
+    @Option(names = "--jwt-audience", description = "An aud every token must carry.")
+    String jwtAudience;
+
+    @Option(names = "--jwt-leeway", defaultValue = "30s", converter = Durations.class,
+            description = "Clock skew allowed on exp and nbf (default: ${DEFAULT-VALUE}).")
+    Duration jwtLeeway;
+
+    @Option(names = "--api-key", description = "NAME=KEY: a key of the server API (at least 16 characters); "
+            + "repeatable. Every /api/v1 call then needs one.")
+    List<String> apiKeys = new ArrayList<>();
+
+    @Option(names = "--namespace", description = "NAME:OPTIONS for the rooms NAME:*, e.g. "
+            + "news:publish=server,presence=false,join-leave=false; publish is members, anyone or server; "
+            + "repeatable.")
+    List<String> namespaces = new ArrayList<>();
+
+    @Option(names = "--max-connections-per-user", defaultValue = "100",
+            description = "Open connections one user may have on this node; 0 = no limit (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerUser;
+
+    @Option(names = "--max-connections-per-ip", defaultValue = "0",
+            description = "Open connections from one IP address; 0 = no limit (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerIp;
+
+    @Option(names = "--connection-rate-per-ip", defaultValue = "0",
+            description = "New connections per second from one IP address (burst twice that); 0 = no limit "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double connectionRatePerIp;
+
+    @Option(names = "--command-rate", defaultValue = "100",
+            description = "Commands per second one connection may send; 0 = no limit (default: ${DEFAULT-VALUE}).")
+    double commandRate;
+
+    @Option(names = "--command-burst", defaultValue = "200",
+            description = "Commands one connection may send at once (default: ${DEFAULT-VALUE}).")
+    int commandBurst;
+
+    @Option(names = "--max-frame-bytes", defaultValue = "65536",
+            description = "Largest frame or message a client may send (default: ${DEFAULT-VALUE}).")
+    int maxFrameBytes;
+
+    @Option(names = "--max-json-depth", defaultValue = "32",
+            description = "Deepest nesting of a command's JSON (default: ${DEFAULT-VALUE}).")
+    int maxJsonDepth;
+
+    @Option(names = "--max-rooms-per-connection", defaultValue = "128",
+            description = "Rooms one connection may be in (default: ${DEFAULT-VALUE}).")
+    int maxRoomsPerConnection;
+
+    @Option(names = "--handshake-timeout", defaultValue = "10s", converter = Durations.class,
+            description = "Time to finish TLS and send a whole HTTP request (default: ${DEFAULT-VALUE}).")
+    Duration handshakeTimeout;
+
+    @Option(names = "--connect-timeout", defaultValue = "10s", converter = Durations.class,
+            description = "Time a WebSocket without a token has to send its connect frame (default: ${DEFAULT-VALUE}).")
+    Duration connectTimeout;
+
+    @Option(names = "--max-header-bytes", defaultValue = "8192",
+            description = "Largest request head (headers) (default: ${DEFAULT-VALUE}).")
+    int maxHeaderBytes;
+
+    @Option(names = "--compression", description = "Offer permessage-deflate on WebSocket (off by default).")
+    boolean compression;
+
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig.Builder builder = ServerConfig.builder().host(host).port(port).ioThreads(ioThreads).transport(transport).redisUri(redis)
@@ -85,6 +165,26 @@ final class ServeCommand implements Callable<Integer> {
         }
         ServerConfig config;
         try {
+            builder.jwt(new JwtSettings(jwtSecrets, jwtPublicKeys, jwks, jwtIssuer, jwtAudience, jwtLeeway))
+                    .maxConnectionsPerUser(maxConnectionsPerUser).maxConnectionsPerIp(maxConnectionsPerIp)
+                    .connectionRatePerIp(connectionRatePerIp).commandRate(commandRate, commandBurst)
+                    .maxFrameBytes(maxFrameBytes).maxJsonDepth(maxJsonDepth)
+                    .maxRoomsPerConnection(maxRoomsPerConnection).handshakeTimeout(handshakeTimeout)
+                    .connectTimeout(connectTimeout).maxHeaderBytes(maxHeaderBytes).compression(compression);
+            for (String apiKey : apiKeys) {
+                int eq = apiKey.indexOf('=');
+                if (eq <= 0) {
+                    throw new InvalidConfigException("api-key", "must be NAME=KEY");
+                }
+                builder.apiKey(apiKey.substring(0, eq), apiKey.substring(eq + 1));
+            }
+            for (String namespace : namespaces) {
+                int colon = namespace.indexOf(':');
+                if (colon <= 0) {
+                    throw new InvalidConfigException("namespace", "must be NAME:OPTIONS, was '" + namespace + "'");
+                }
+                builder.namespacePolicy(namespace.substring(0, colon), RoomPolicy.parse(namespace.substring(colon + 1)));
+            }
             config = builder.build();
         } catch (InvalidConfigException e) {
             log.error(e.getMessage());
@@ -97,6 +197,9 @@ final class ServeCommand implements Callable<Integer> {
         SwitchboardServer server;
         try {
             server = SwitchboardServer.start(config);
+        } catch (InvalidConfigException e) {
+            log.error(e.getMessage());
+            return 2;
         } catch (IllegalStateException e) {
             log.error("cannot start: {}", e.getMessage());
             return 1;

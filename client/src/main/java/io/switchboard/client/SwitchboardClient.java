@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -31,6 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * A Switchboard client over WebSocket. Commands return futures completed by the server's
@@ -62,6 +64,7 @@ public final class SwitchboardClient implements AutoCloseable {
     private final EventLoopGroup group;
     private final InetAddress localAddress;
     private final HttpHeaders headers;
+    private final Supplier<String> tokens;
     private final boolean autoPong;
     private final int maxFrameBytes;
     private final Duration connectTimeout;
@@ -91,6 +94,7 @@ public final class SwitchboardClient implements AutoCloseable {
         this.group = b.group != null ? b.group : ClientEventLoops.shared();
         this.localAddress = b.localAddress;
         this.headers = b.headers;
+        this.tokens = b.tokens;
         this.autoPong = b.autoPong;
         this.maxFrameBytes = b.maxFrameBytes;
         this.connectTimeout = b.connectTimeout;
@@ -168,6 +172,15 @@ public final class SwitchboardClient implements AutoCloseable {
             }
             return members;
         });
+    }
+
+    /**
+     * Hands the server a fresh token for this connection before the current one expires;
+     * completes with the new expiry. The token must be for the same user.
+     */
+    public CompletableFuture<java.time.Instant> refresh(String token) {
+        return request(command("refresh").put("token", token))
+                .thenApply(ack -> java.time.Instant.ofEpochSecond(ack.path("expires_at").asLong()));
     }
 
     /** Round trip to the server; completes on its {@code pong}. */
@@ -298,7 +311,12 @@ public final class SwitchboardClient implements AutoCloseable {
 
     private void open(URI uri) {
         long gen = ++generation;
-        ClientChannelHandler handler = new ClientChannelHandler(this, gen, uri, headers, autoPong, maxFrameBytes);
+        HttpHeaders handshake = headers;
+        if (tokens != null) {
+            // A fresh token for every connection: the one given at start may have expired by now.
+            handshake = new DefaultHttpHeaders().add(headers).set(HttpHeaderNames.AUTHORIZATION, "Bearer " + tokens.get());
+        }
+        ClientChannelHandler handler = new ClientChannelHandler(this, gen, uri, handshake, autoPong, maxFrameBytes);
         var future = WebSocketClientHandler.connect(group, uri, localAddress, connectTimeout, handler);
         channel = future.channel();
         future.addListener(f -> {
@@ -677,6 +695,7 @@ public final class SwitchboardClient implements AutoCloseable {
         private EventLoopGroup group;
         private InetAddress localAddress;
         private final HttpHeaders headers = new DefaultHttpHeaders();
+        private Supplier<String> tokens;
         private boolean autoPong = true;
         private int maxFrameBytes = 16 * 1024 * 1024;
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -708,6 +727,15 @@ public final class SwitchboardClient implements AutoCloseable {
         /** An extra handshake header, e.g. {@code Authorization}. */
         public Builder header(String name, String value) {
             headers.add(name, value);
+            return this;
+        }
+
+        /**
+         * Where tokens come from: asked once per connection attempt and sent as
+         * {@code Authorization: Bearer}, so a reconnect after a token expired presents a new one.
+         */
+        public Builder token(Supplier<String> tokens) {
+            this.tokens = Objects.requireNonNull(tokens, "tokens");
             return this;
         }
 

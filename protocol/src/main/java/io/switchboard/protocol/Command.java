@@ -64,6 +64,20 @@ public sealed interface Command {
         }
     }
 
+    /** {@code connect}: the token of a connection that did not bring one in its handshake. */
+    record Connect(JsonNode id, String token) implements Command {
+        public String type() {
+            return "connect";
+        }
+    }
+
+    /** {@code refresh}: a fresh token for the same user, before the current one expires. */
+    record Refresh(JsonNode id, String token) implements Command {
+        public String type() {
+            return "refresh";
+        }
+    }
+
     /** {@code ping}: answered by {@code pong}. */
     record Ping(JsonNode id) implements Command {
         public String type() {

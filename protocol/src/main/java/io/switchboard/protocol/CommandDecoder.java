@@ -14,7 +14,19 @@ public final class CommandDecoder {
     private static final long MAX_INTEGER_ID = 1L << 53;
     private static final int MAX_STRING_ID_LENGTH = 64;
 
-    private final ObjectMapper mapper = Json.mapper();
+    private final ObjectMapper mapper;
+    private final int maxDepth;
+
+    /** A decoder refusing frames nested deeper than {@link Json#MAX_DEPTH}. */
+    public CommandDecoder() {
+        this(Json.MAX_DEPTH);
+    }
+
+    /** A decoder refusing frames nested deeper than {@code maxDepth} levels of arrays and objects. */
+    public CommandDecoder(int maxDepth) {
+        this.maxDepth = maxDepth;
+        this.mapper = maxDepth == Json.MAX_DEPTH ? Json.mapper() : Json.mapper(maxDepth);
+    }
 
     public Command decode(byte[] utf8) throws FrameException {
         JsonNode frame = parse(utf8);
@@ -38,7 +50,7 @@ public final class CommandDecoder {
             return node;
         } catch (StreamConstraintsException e) {
             throw new FrameException(ErrorCode.BAD_REQUEST,
-                    "JSON nested deeper than " + Json.MAX_DEPTH + " levels");
+                    "JSON nested deeper than " + maxDepth + " levels");
         } catch (JsonProcessingException e) {
             throw new FrameException(ErrorCode.BAD_REQUEST, "malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -79,6 +91,10 @@ public final class CommandDecoder {
                 return new Command.History(id, room(frame), since(frame), limit(frame));
             case "direct_history":
                 return new Command.DirectHistory(id, since(frame), limit(frame));
+            case "connect":
+                return new Command.Connect(id, requiredString(frame, "token"));
+            case "refresh":
+                return new Command.Refresh(id, requiredString(frame, "token"));
             case "ping":
                 return new Command.Ping(id);
             default:

@@ -10,12 +10,7 @@ public final class Json {
     /** Deepest nesting of arrays and objects a frame may have. */
     public static final int MAX_DEPTH = 32;
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder()
-                            .maxNestingDepth(MAX_DEPTH)
-                            .build())
-                    .build())
-            .build();
+    private static final ObjectMapper MAPPER = mapper(MAX_DEPTH);
 
     private Json() {
     }
@@ -23,5 +18,15 @@ public final class Json {
     /** A thread-safe mapper whose parser refuses documents nested deeper than {@link #MAX_DEPTH}. */
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    /** A new mapper whose parser refuses documents nested deeper than {@code maxDepth}. */
+    public static ObjectMapper mapper(int maxDepth) {
+        return JsonMapper.builder(JsonFactory.builder()
+                        .streamReadConstraints(StreamReadConstraints.builder()
+                                .maxNestingDepth(maxDepth)
+                                .build())
+                        .build())
+                .build();
     }
 }

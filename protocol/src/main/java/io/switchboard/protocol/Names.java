@@ -9,7 +9,7 @@ public final class Names {
     public static final int MAX_ROOM_LENGTH = 200;
 
     public static final String ROOM_RULE =
-            "a room name is 1 to 200 characters of A-Z a-z 0-9 _ - . : @ # $ / =";
+            "a room name is 1 to 200 characters of A-Z a-z 0-9 _ - . : @ # $ / = ,";
     public static final String USER_RULE =
             "a user id is 1 to 128 characters without control characters";
 
@@ -48,8 +48,35 @@ public final class Names {
         return true;
     }
 
+    /**
+     * The namespace of a room: the part of its name before the first {@code :}, after a leading
+     * {@code $}; empty when there is no {@code :}. {@code $vip:lounge} is in namespace {@code vip}.
+     */
+    public static String namespace(String room) {
+        int start = room.startsWith("$") ? 1 : 0;
+        int colon = room.indexOf(':', start);
+        return colon < 0 ? "" : room.substring(start, colon);
+    }
+
+    /** Whether a room is private: its name starts with {@code $}, and joining needs a grant in the token. */
+    public static boolean isPrivate(String room) {
+        return room.startsWith("$");
+    }
+
+    /**
+     * The users a user-limited room admits: the comma-separated list after its last {@code #}
+     * ({@code dm:#alice,bob}); {@code null} when the name has no {@code #}.
+     */
+    public static java.util.List<String> allowedUsers(String room) {
+        int hash = room.lastIndexOf('#');
+        if (hash < 0) {
+            return null;
+        }
+        return java.util.List.of(room.substring(hash + 1).split(",", -1));
+    }
+
     private static boolean isRoomChar(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || "_-.:@#$/=".indexOf(c) >= 0;
+                || "_-.:@#$/=,".indexOf(c) >= 0;
     }
 }

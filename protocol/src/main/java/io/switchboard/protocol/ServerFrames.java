@@ -36,8 +36,18 @@ public final class ServerFrames {
      */
     public static byte[] connected(String userId, String connectionId, String node, StreamPosition direct,
                                    String session, Boolean resumed) {
+        return connected(null, userId, connectionId, node, direct, session, resumed);
+    }
+
+    /** {@code connected} answering a {@code connect} command with {@code id} (may be {@code null}). */
+    public static byte[] connected(JsonNode id, String userId, String connectionId, String node, StreamPosition direct,
+                                   String session, Boolean resumed) {
         return write(g -> {
             g.writeStringField("type", "connected");
+            if (id != null) {
+                g.writeFieldName("id");
+                MAPPER.writeTree(g, id);
+            }
             g.writeStringField("user_id", userId);
             g.writeStringField("connection_id", connectionId);
             g.writeStringField("node", node);

@@ -9,18 +9,22 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.switchboard.protocol.CloseCodes;
-import io.switchboard.server.api.RateLimiter;
+import io.switchboard.server.api.ApiKeys;
 import io.switchboard.server.api.ServerApi;
 import io.switchboard.server.auth.Authenticator;
 import io.switchboard.server.auth.InsecureAuthenticator;
+import io.switchboard.server.auth.JwtAuthenticator;
 import io.switchboard.server.broker.Broker;
 import io.switchboard.server.broker.MemoryBroker;
 import io.switchboard.server.broker.RedisBroker;
+import io.switchboard.server.config.InvalidConfigException;
 import io.switchboard.server.config.ServerConfig;
 import io.switchboard.server.history.HistoryStore;
 import io.switchboard.server.history.MemoryHistoryStore;
 import io.switchboard.server.history.RedisHistoryStore;
 import io.switchboard.server.hub.Hub;
+import io.switchboard.server.limits.ConnectionLimits;
+import io.switchboard.server.limits.RateLimiter;
 import io.switchboard.server.node.Node;
 import io.switchboard.server.node.NodeLiveness;
 import io.switchboard.server.presence.MemoryPresenceStore;
@@ -59,6 +63,7 @@ public final class SwitchboardServer implements AutoCloseable {
 
     private SwitchboardServer(ServerConfig config) {
         this.config = config;
+        Authenticator authenticator = authenticator(config);
         this.loops = EventLoops.create(config.transport(), config.ioThreads());
         ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
         this.hub = new Hub(loops.group(), allocator);
@@ -80,18 +85,24 @@ public final class SwitchboardServer implements AutoCloseable {
             throw e;
         }
         broker.start(hub);
-        this.node = new Node(config, hub, broker, presence, history, System::currentTimeMillis);
+        this.node = new Node(config, hub, broker, presence, history, authenticator, System::currentTimeMillis);
         this.liveness = redis == null ? null
                 : new NodeLiveness(node, presence, loops.group().next(), config.heartbeatInterval());
-        Authenticator authenticator = new InsecureAuthenticator();
         if (!authenticator.isSecure()) {
             log.warn("INSECURE MODE: no authentication is configured; any client may connect as any user "
                     + "through /ws/{user_id}, /sse/{user_id} and /poll/{user_id}, and the server API under /api/v1 "
                     + "is open to anyone. Configure authentication before exposing this node.");
         }
-        WebSocketUpgrade webSocket = new WebSocketUpgrade(config, authenticator, node);
-        StreamEndpoints streams = new StreamEndpoints(config, authenticator, node);
-        ServerApi api = new ServerApi(node, new RateLimiter(config.apiRequestsPerSecond(), config.apiBurst(), System::nanoTime));
+        if (authenticator.isSecure() && config.apiKeys().isEmpty()) {
+            log.warn("JWT authentication is configured but no server API key is: every /api/v1 call is refused "
+                    + "until one is configured (--api-key NAME=KEY)");
+        }
+        ConnectionLimits limits = new ConnectionLimits(config, System::nanoTime);
+        WebSocketUpgrade webSocket = new WebSocketUpgrade(config, authenticator, node, limits);
+        StreamEndpoints streams = new StreamEndpoints(config, authenticator, node, limits);
+        ServerApi api = new ServerApi(node,
+                new RateLimiter(config.apiRequestsPerSecond(), config.apiBurst(), System::nanoTime),
+                new ApiKeys(config.apiKeys(), authenticator.isSecure()));
         int queue = config.outboundQueueBytes();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.group())
@@ -103,7 +114,7 @@ public final class SwitchboardServer implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(queue / 2, queue))
                 .childHandler(new HttpChannelInitializer(
                         () -> new HttpRouter(webSocket, streams, api, this::isReady),
-                        connections, TlsContexts.server(config), Cors.config(config.allowedOrigins())));
+                        connections, TlsContexts.server(config), Cors.config(config.allowedOrigins()), config));
         try {
             this.serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
         } catch (RuntimeException e) {
@@ -121,7 +132,22 @@ public final class SwitchboardServer implements AutoCloseable {
                 loops.threads(), redis == null ? "memory broker" : "Redis broker at " + config.redisUri());
     }
 
-    /** Starts a node; returns once it accepts connections. */
+    private static Authenticator authenticator(ServerConfig config) {
+        if (!config.jwt().configured()) {
+            return new InsecureAuthenticator();
+        }
+        try {
+            return new JwtAuthenticator(config.jwt());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException("jwt", e.getMessage());
+        }
+    }
+
+    /**
+     * Starts a node; returns once it accepts connections.
+     *
+     * @throws InvalidConfigException when a token key cannot be read or used
+     */
     public static SwitchboardServer start(ServerConfig config) {
         return new SwitchboardServer(config);
     }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The Java SDK reconnecting across the nodes of a cluster and recovering what it missed. */
 class ClientRecoveryIT {
     @RegisterExtension
-    final TestCluster cluster = new TestCluster(3, b -> b.namespaceHistory("small", new HistoryOptions(3, Duration.ofMinutes(2))));
+    final TestCluster cluster = new TestCluster(3, b -> b.commandRate(0, 1).namespaceHistory("small", new HistoryOptions(3, Duration.ofMinutes(2))));
 
     @Test
     void aClientThatKeepsLosingItsConnectionStillGetsEveryMessageOnceAndInOrder() throws Exception {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RecoveryIT {
     @RegisterExtension
     final TestNode node = new TestNode(b -> b
+            .commandRate(0, 1) // publishers here go as fast as they can; limits have tests of their own
             .namespaceHistory("small", new HistoryOptions(5, Duration.ofMinutes(2)))
             .namespaceHistory("brief", new HistoryOptions(100, Duration.ofMillis(300))));
 

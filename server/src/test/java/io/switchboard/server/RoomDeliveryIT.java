@@ -23,7 +23,8 @@ class RoomDeliveryIT {
     private static final String MARKER = "marker-";
 
     @RegisterExtension
-    final TestNode node = new TestNode();
+    // Publishers here go as fast as they can; the command limit has tests of its own.
+    final TestNode node = new TestNode(b -> b.commandRate(0, 1));
 
     @Test
     void deliversRoomMessageOnceToEveryConnectionOfEveryMemberIncludingTheSender() {

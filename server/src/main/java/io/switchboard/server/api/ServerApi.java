@@ -16,10 +16,11 @@ import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.FrameException;
 import io.switchboard.protocol.StreamPosition;
 import io.switchboard.server.http.HttpResponses;
+import io.switchboard.server.http.Peers;
+import io.switchboard.server.limits.RateLimiter;
 import io.switchboard.server.node.Node;
 import io.switchboard.server.presence.Member;
 import io.switchboard.server.presence.RoomSummary;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -41,16 +42,35 @@ public final class ServerApi {
 
     private final Node node;
     private final RateLimiter limiter;
+    private final ApiKeys keys;
 
+    /** An API open to anyone (insecure mode), rate limited per IP address. */
     public ServerApi(Node node, RateLimiter limiter) {
+        this(node, limiter, new ApiKeys(java.util.Map.of(), false));
+    }
+
+    /** An API that needs one of {@code keys} when they are required, rate limited per key. */
+    public ServerApi(Node node, RateLimiter limiter, ApiKeys keys) {
         this.node = node;
         this.limiter = limiter;
+        this.keys = keys;
     }
 
     /** Serves a request whose path starts with {@link #PREFIX}. */
     public void serve(ChannelHandlerContext ctx, FullHttpRequest request) {
-        RateLimiter.Decision rate = limiter.take(caller(ctx));
+        String key = keys.required() ? keys.caller(request) : null;
+        boolean authorized = !keys.required() || key != null;
+        // Callers with a key share its budget wherever they call from; the others, their address's.
+        RateLimiter.Decision rate = limiter.take(key != null ? "key:" + key : "ip:" + Peers.ip(ctx.channel()));
         boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (rate.allowed() && !authorized) {
+            log.debug("server API call from {} without a valid key", ctx.channel().remoteAddress());
+            FullHttpResponse response = HttpResponses.problemResponse(HttpResponseStatus.UNAUTHORIZED,
+                    "the server API needs a key: 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"switchboard-api\"");
+            reply(ctx, keepAlive, rate, response);
+            return;
+        }
         if (!rate.allowed()) {
             FullHttpResponse response = HttpResponses.problemResponse(HttpResponseStatus.TOO_MANY_REQUESTS,
                     "rate limit of " + rate.limit() + " requests exceeded; retry after " + rate.retryAfterSeconds() + " s");
@@ -242,15 +262,6 @@ public final class ServerApi {
                 .set("X-RateLimit-Remaining", rate.remaining())
                 .set("X-RateLimit-Reset", rate.resetSeconds());
         HttpResponses.send(ctx, keepAlive, response);
-    }
-
-    private static String caller(ChannelHandlerContext ctx) {
-        var address = ctx.channel().remoteAddress();
-        if (address == null && ctx.channel().parent() != null) {
-            address = ctx.channel().parent().remoteAddress();
-        }
-        return address instanceof InetSocketAddress
-                ? ((InetSocketAddress) address).getAddress().getHostAddress() : String.valueOf(address);
     }
 
     /** A path that exists, asked with a method it does not serve. */

@@ -5,6 +5,8 @@ import io.switchboard.server.transport.EventLoops;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,6 +45,21 @@ public final class ServerConfig {
     private final boolean tlsSelfSigned;
     private final List<String> allowedOrigins;
     private final int apiBurst;
+    private final JwtSettings jwt;
+    private final Map<String, String> apiKeys;
+    private final RoomPolicy defaultPolicy;
+    private final Map<String, RoomPolicy> namespacePolicies;
+    private final int maxConnectionsPerUser;
+    private final int maxConnectionsPerIp;
+    private final double connectionRatePerIp;
+    private final double commandsPerSecond;
+    private final int commandBurst;
+    private final int maxJsonDepth;
+    private final Duration handshakeTimeout;
+    private final Duration connectTimeout;
+    private final int maxHeaderBytes;
+    private final int maxRequestLineBytes;
+    private final boolean compression;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -76,6 +93,21 @@ public final class ServerConfig {
         this.tlsSelfSigned = b.tlsSelfSigned;
         this.allowedOrigins = List.copyOf(b.allowedOrigins);
         this.apiBurst = b.apiBurst;
+        this.jwt = b.jwt;
+        this.apiKeys = Collections.unmodifiableMap(new LinkedHashMap<>(b.apiKeys));
+        this.defaultPolicy = b.defaultPolicy;
+        this.namespacePolicies = Map.copyOf(b.namespacePolicies);
+        this.maxConnectionsPerUser = b.maxConnectionsPerUser;
+        this.maxConnectionsPerIp = b.maxConnectionsPerIp;
+        this.connectionRatePerIp = b.connectionRatePerIp;
+        this.commandsPerSecond = b.commandsPerSecond;
+        this.commandBurst = b.commandBurst;
+        this.maxJsonDepth = b.maxJsonDepth;
+        this.handshakeTimeout = b.handshakeTimeout;
+        this.connectTimeout = b.connectTimeout;
+        this.maxHeaderBytes = b.maxHeaderBytes;
+        this.maxRequestLineBytes = b.maxRequestLineBytes;
+        this.compression = b.compression;
     }
 
     public static Builder builder() {
@@ -93,9 +125,16 @@ public final class ServerConfig {
                 .defaultHistory(defaultHistory).directHistory(directHistory).historyMetaTtl(historyMetaTtl)
                 .apiRate(apiRequestsPerSecond, apiBurst)
                 .sessionHold(sessionHold).sseHeartbeat(sseHeartbeat).pollWait(pollWait)
-                .tls(tlsCert, tlsKey).tlsSelfSigned(tlsSelfSigned);
+                .tls(tlsCert, tlsKey).tlsSelfSigned(tlsSelfSigned)
+                .jwt(jwt).defaultPolicy(defaultPolicy)
+                .maxConnectionsPerUser(maxConnectionsPerUser).maxConnectionsPerIp(maxConnectionsPerIp)
+                .connectionRatePerIp(connectionRatePerIp).commandRate(commandsPerSecond, commandBurst)
+                .maxJsonDepth(maxJsonDepth).handshakeTimeout(handshakeTimeout).connectTimeout(connectTimeout)
+                .maxHeaderBytes(maxHeaderBytes).maxRequestLineBytes(maxRequestLineBytes).compression(compression);
         allowedOrigins.forEach(b::allowedOrigin);
         namespaceHistory.forEach(b::namespaceHistory);
+        apiKeys.forEach(b::apiKey);
+        namespacePolicies.forEach(b::namespacePolicy);
         return b;
     }
 
@@ -194,14 +233,8 @@ public final class ServerConfig {
      * {@code :}), else the default (300 messages, 2 minutes).
      */
     public HistoryOptions history(String room) {
-        int colon = room.indexOf(':');
-        if (colon > 0) {
-            HistoryOptions options = namespaceHistory.get(room.substring(0, colon));
-            if (options != null) {
-                return options;
-            }
-        }
-        return defaultHistory;
+        HistoryOptions options = namespaceHistory.get(io.switchboard.protocol.Names.namespace(room));
+        return options != null ? options : defaultHistory;
     }
 
     /** What history each user's stream of direct messages keeps. */
@@ -264,6 +297,80 @@ public final class ServerConfig {
         return apiBurst;
     }
 
+    /** Where tokens' keys come from and what their claims must say; {@link JwtSettings#NONE}: no tokens. */
+    public JwtSettings jwt() {
+        return jwt;
+    }
+
+    /** Server API keys by name; every {@code /api/} call needs one when any is set. */
+    public Map<String, String> apiKeys() {
+        return apiKeys;
+    }
+
+    /**
+     * Who may do what in a room: its namespace's policy (see {@link io.switchboard.protocol.Names#namespace}),
+     * else the default one.
+     */
+    public RoomPolicy policy(String room) {
+        RoomPolicy policy = namespacePolicies.get(io.switchboard.protocol.Names.namespace(room));
+        return policy != null ? policy : defaultPolicy;
+    }
+
+    /** Connections one user may have open on this node at once; {@code 0}: no limit. */
+    public int maxConnectionsPerUser() {
+        return maxConnectionsPerUser;
+    }
+
+    /** Connections one IP address may have open on this node at once; {@code 0}: no limit. */
+    public int maxConnectionsPerIp() {
+        return maxConnectionsPerIp;
+    }
+
+    /** New connections one IP address may open per second (twice as many at once); {@code 0}: no limit. */
+    public double connectionRatePerIp() {
+        return connectionRatePerIp;
+    }
+
+    /** Commands one connection may send per second, sustained; {@code 0}: no limit. */
+    public double commandsPerSecond() {
+        return commandsPerSecond;
+    }
+
+    /** Commands one connection may send at once, over {@link #commandsPerSecond()}. */
+    public int commandBurst() {
+        return commandBurst;
+    }
+
+    /** Deepest nesting of arrays and objects a client frame may have. */
+    public int maxJsonDepth() {
+        return maxJsonDepth;
+    }
+
+    /** How long a client has to complete a request's head and body (and a TLS handshake). */
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    /** How long a WebSocket that brought no token has to send its {@code connect} frame. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** Largest request head (all header lines together); larger is answered 431. */
+    public int maxHeaderBytes() {
+        return maxHeaderBytes;
+    }
+
+    /** Longest request line; longer is answered 414. */
+    public int maxRequestLineBytes() {
+        return maxRequestLineBytes;
+    }
+
+    /** Whether WebSocket clients may negotiate permessage-deflate. */
+    public boolean compression() {
+        return compression;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig{host=" + host + ", port=" + port + ", nodeId=" + nodeId
@@ -280,7 +387,14 @@ public final class ServerConfig {
                 + ", apiRequestsPerSecond=" + apiRequestsPerSecond + ", apiBurst=" + apiBurst
                 + ", sessionHold=" + sessionHold + ", sseHeartbeat=" + sseHeartbeat + ", pollWait=" + pollWait
                 + ", tlsCert=" + tlsCert + ", tlsKey=" + tlsKey + ", tlsSelfSigned=" + tlsSelfSigned
-                + ", allowedOrigins=" + allowedOrigins + "}";
+                + ", allowedOrigins=" + allowedOrigins + ", jwt=" + jwt + ", apiKeys=" + apiKeys.keySet()
+                + ", defaultPolicy=" + defaultPolicy + ", namespacePolicies=" + namespacePolicies
+                + ", maxConnectionsPerUser=" + maxConnectionsPerUser + ", maxConnectionsPerIp=" + maxConnectionsPerIp
+                + ", connectionRatePerIp=" + connectionRatePerIp + ", commandsPerSecond=" + commandsPerSecond
+                + ", commandBurst=" + commandBurst + ", maxJsonDepth=" + maxJsonDepth
+                + ", handshakeTimeout=" + handshakeTimeout + ", connectTimeout=" + connectTimeout
+                + ", maxHeaderBytes=" + maxHeaderBytes + ", maxRequestLineBytes=" + maxRequestLineBytes
+                + ", compression=" + compression + "}";
     }
 
     /** Builds a {@link ServerConfig}; every setting starts at its documented default. */
@@ -316,6 +430,21 @@ public final class ServerConfig {
         private Path tlsKey;
         private boolean tlsSelfSigned;
         private final List<String> allowedOrigins = new ArrayList<>();
+        private JwtSettings jwt = JwtSettings.NONE;
+        private final Map<String, String> apiKeys = new LinkedHashMap<>();
+        private RoomPolicy defaultPolicy = RoomPolicy.DEFAULT;
+        private final Map<String, RoomPolicy> namespacePolicies = new HashMap<>();
+        private int maxConnectionsPerUser = 100;
+        private int maxConnectionsPerIp = 0;
+        private double connectionRatePerIp = 0;
+        private double commandsPerSecond = 100;
+        private int commandBurst = 200;
+        private int maxJsonDepth = 32;
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private int maxHeaderBytes = 8192;
+        private int maxRequestLineBytes = 4096;
+        private boolean compression;
 
         private Builder() {
         }
@@ -472,6 +601,81 @@ public final class ServerConfig {
             return this;
         }
 
+        public Builder jwt(JwtSettings jwt) {
+            this.jwt = Objects.requireNonNull(jwt, "jwt");
+            return this;
+        }
+
+        /** A server API key called {@code name} (the name shows in logs; the key never does). */
+        public Builder apiKey(String name, String key) {
+            this.apiKeys.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(key, "key"));
+            return this;
+        }
+
+        public Builder defaultPolicy(RoomPolicy defaultPolicy) {
+            this.defaultPolicy = Objects.requireNonNull(defaultPolicy, "defaultPolicy");
+            return this;
+        }
+
+        /** Who may do what in the rooms of namespace {@code namespace} ({@code namespace:room}). */
+        public Builder namespacePolicy(String namespace, RoomPolicy policy) {
+            this.namespacePolicies.put(Objects.requireNonNull(namespace, "namespace"),
+                    Objects.requireNonNull(policy, "policy"));
+            return this;
+        }
+
+        public Builder maxConnectionsPerUser(int maxConnectionsPerUser) {
+            this.maxConnectionsPerUser = maxConnectionsPerUser;
+            return this;
+        }
+
+        public Builder maxConnectionsPerIp(int maxConnectionsPerIp) {
+            this.maxConnectionsPerIp = maxConnectionsPerIp;
+            return this;
+        }
+
+        public Builder connectionRatePerIp(double connectionRatePerIp) {
+            this.connectionRatePerIp = connectionRatePerIp;
+            return this;
+        }
+
+        /** Commands per connection: {@code perSecond} sustained ({@code 0}: no limit), {@code burst} at once. */
+        public Builder commandRate(double perSecond, int burst) {
+            this.commandsPerSecond = perSecond;
+            this.commandBurst = burst;
+            return this;
+        }
+
+        public Builder maxJsonDepth(int maxJsonDepth) {
+            this.maxJsonDepth = maxJsonDepth;
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration handshakeTimeout) {
+            this.handshakeTimeout = Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+            return this;
+        }
+
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+            return this;
+        }
+
+        public Builder maxHeaderBytes(int maxHeaderBytes) {
+            this.maxHeaderBytes = maxHeaderBytes;
+            return this;
+        }
+
+        public Builder maxRequestLineBytes(int maxRequestLineBytes) {
+            this.maxRequestLineBytes = maxRequestLineBytes;
+            return this;
+        }
+
+        public Builder compression(boolean compression) {
+            this.compression = compression;
+            return this;
+        }
+
         /** Checks every setting and builds; an invalid one fails with a message naming it. */
         public ServerConfig build() {
             require(port >= 0 && port <= 65535, "port", "must be 0 to 65535, was " + port);
@@ -506,6 +710,33 @@ public final class ServerConfig {
             require(positive(sseHeartbeat), "sse-heartbeat", "must be positive");
             require(positive(pollWait) && pollWait.compareTo(sessionHold) < 0, "poll-wait",
                     "must be positive and shorter than session-hold");
+            require(maxConnectionsPerUser >= 0, "max-connections-per-user", "must not be negative");
+            require(maxConnectionsPerIp >= 0, "max-connections-per-ip", "must not be negative");
+            require(connectionRatePerIp >= 0, "connection-rate-per-ip", "must not be negative");
+            require(commandsPerSecond >= 0, "command-rate", "must not be negative");
+            require(commandBurst >= 1, "command-burst", "must be at least 1");
+            require(maxJsonDepth >= 2 && maxJsonDepth <= 1000, "max-json-depth", "must be 2 to 1000");
+            require(positive(handshakeTimeout), "handshake-timeout", "must be positive");
+            require(positive(connectTimeout), "connect-timeout", "must be positive");
+            require(maxHeaderBytes >= 1024, "max-header-bytes", "must be at least 1024");
+            require(maxRequestLineBytes >= 256, "max-request-line-bytes", "must be at least 256");
+            for (String secret : jwt.hmacSecrets()) {
+                require(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= 32, "jwt-secret",
+                        "must be at least 32 bytes (256 bits)");
+            }
+            for (Path key : jwt.publicKeys()) {
+                require(java.nio.file.Files.isReadable(key), "jwt-public-key", "cannot read " + key);
+            }
+            require(jwt.jwks() == null || java.nio.file.Files.isReadable(jwt.jwks()), "jwks", "cannot read " + jwt.jwks());
+            require(!jwt.leeway().isNegative() && jwt.leeway().compareTo(Duration.ofMinutes(5)) <= 0, "jwt-leeway",
+                    "must be 0 to 5 minutes");
+            namespacePolicies.keySet().forEach(ns -> require(ns.matches("[A-Za-z0-9_.-]{1,64}"), "namespace",
+                    "a namespace is 1 to 64 of A-Z a-z 0-9 _ . -, was '" + ns + "'"));
+            apiKeys.forEach((name, key) -> {
+                require(name.matches("[A-Za-z0-9_.-]{1,64}"), "api-key",
+                        "a key's name is 1 to 64 of A-Z a-z 0-9 _ . -, was '" + name + "'");
+                require(key.length() >= 16, "api-key", "key '" + name + "' must be at least 16 characters");
+            });
             checkHistory("history", defaultHistory);
             checkHistory("direct-history", directHistory);
             namespaceHistory.forEach((ns, h) -> checkHistory("namespaces." + ns + ".history", h));

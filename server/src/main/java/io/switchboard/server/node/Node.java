@@ -13,6 +13,11 @@ import io.switchboard.protocol.Json;
 import io.switchboard.protocol.Names;
 import io.switchboard.protocol.ServerFrames;
 import io.switchboard.protocol.StreamPosition;
+import io.switchboard.server.auth.AuthenticationException;
+import io.switchboard.server.auth.Authenticator;
+import io.switchboard.server.auth.Identity;
+import io.switchboard.server.auth.InsecureAuthenticator;
+import io.switchboard.server.auth.RoomAccess;
 import io.switchboard.server.broker.Broker;
 import io.switchboard.server.config.NodeIds;
 import io.switchboard.server.config.ServerConfig;
@@ -30,6 +35,10 @@ import io.switchboard.server.session.CommandHandler;
 import io.switchboard.server.session.Connection;
 import io.switchboard.server.session.Reply;
 import io.switchboard.server.session.Session;
+import io.switchboard.server.session.SessionLimits;
+import io.switchboard.protocol.CommandDecoder;
+import java.time.Duration;
+import java.time.Instant;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,16 +64,30 @@ public final class Node implements CommandHandler {
     private final Broker broker;
     private final PresenceStore presence;
     private final HistoryStore history;
+    private final Authenticator authenticator;
+    private final RoomAccess access;
+    private final SessionLimits sessionLimits;
     private final LongSupplier clock;
     private final RateMeter publications = new RateMeter();
 
+    /** A node that trusts the user id its transports give it (insecure mode). */
     public Node(ServerConfig config, Hub hub, Broker broker, PresenceStore presence, HistoryStore history,
                 LongSupplier clock) {
+        this(config, hub, broker, presence, history, new InsecureAuthenticator(), clock);
+    }
+
+    /** A node whose clients refresh their tokens through {@code authenticator}; {@code clock} gives epoch millis. */
+    public Node(ServerConfig config, Hub hub, Broker broker, PresenceStore presence, HistoryStore history,
+                Authenticator authenticator, LongSupplier clock) {
         this.config = config;
         this.hub = hub;
         this.broker = broker;
         this.presence = presence;
         this.history = history;
+        this.authenticator = authenticator;
+        this.access = new RoomAccess(config);
+        this.sessionLimits = new SessionLimits(config.maxPendingCommands(), new CommandDecoder(config.maxJsonDepth()),
+                config.commandsPerSecond(), config.commandBurst());
         this.clock = clock;
     }
 
@@ -80,7 +103,21 @@ public final class Node implements CommandHandler {
      * Call on the connection's loop.
      */
     public Session open(String userId, Connection connection) {
-        Session session = new Session(NodeIds.token(16), userId, connection, this, config.maxPendingCommands());
+        return open(Identity.unverified(userId), connection, null, null);
+    }
+
+    /**
+     * Like {@link #open(String, Connection)}, for a client that proved to be {@code identity}:
+     * the connection is closed with 4001 when the identity expires, unless it is refreshed.
+     * {@code connectId} is the id of the {@code connect} command that brought the token, if any;
+     * {@code onEnd} runs when the session ends, however it ends.
+     */
+    public Session open(Identity identity, Connection connection, JsonNode connectId, Runnable onEnd) {
+        String userId = identity.userId();
+        Session session = new Session(NodeIds.token(16), identity, connection, this, sessionLimits);
+        if (onEnd != null) {
+            session.onEnd(onEnd);
+        }
         // Subscribed first, then the position of the user's direct messages: those after it reach
         // this connection live, and the connected frame tells the client where that starts.
         broker.subscribeUser(userId)
@@ -94,16 +131,41 @@ public final class Node implements CommandHandler {
                         }
                         return;
                     }
-                    session.send(ServerFrames.connected(userId, session.id(), config.nodeId(), direct,
+                    session.send(ServerFrames.connected(connectId, userId, session.id(), config.nodeId(), direct,
                             connection.httpSession(), connection.resumed()));
                     hub.register(session);
                     session.start();
+                    watchExpiry(session);
                     presence.connect(userId, session.id())
                             .thenCompose(first -> first ? announce(PresenceChange.online(userId, true)) : DONE)
                             .whenComplete((x, e) -> logFailure(e, session, "presence on connect"));
                     log.debug("{} opened from {}", session, connection.remoteAddress());
                 }));
         return session;
+    }
+
+    /**
+     * Closes the session with 4001 when its identity expires (after the clock leeway), unless a
+     * {@code refresh} brought a later expiry by then.
+     */
+    private void watchExpiry(Session session) {
+        Instant expires = session.identity().expiresAt();
+        if (expires == null) {
+            return;
+        }
+        Instant deadline = expires.plus(config.jwt().leeway());
+        long delay = Math.max(0, deadline.toEpochMilli() - clock.getAsLong());
+        session.schedule(() -> {
+            if (session.isEnded()) {
+                return;
+            }
+            if (expires.equals(session.identity().expiresAt())) {
+                log.debug("{}: token expired", session);
+                session.close(CloseCodes.UNAUTHORIZED, "token expired", true);
+            } else {
+                watchExpiry(session);
+            }
+        }, Duration.ofMillis(delay));
     }
 
     @Override
@@ -133,9 +195,19 @@ public final class Node implements CommandHandler {
      * unreachable, and emits the events of whatever that changed.
      */
     public CompletionStage<Void> resync() {
-        return hub.collect(s -> new LocalConnection(s.userId(), s.id(), Set.copyOf(s.rooms())))
+        return hub.collect(s -> new LocalConnection(s.userId(), s.id(), tracked(s.rooms())))
                 .thenCompose(presence::resync)
                 .thenCompose(this::announceAll);
+    }
+
+    private Set<String> tracked(Set<String> rooms) {
+        Set<String> tracked = new java.util.HashSet<>();
+        for (String room : rooms) {
+            if (!Names.PRESENCE_ROOM.equals(room) && access.tracksMembers(room)) {
+                tracked.add(room);
+            }
+        }
+        return tracked;
     }
 
     /** Removes everything this node registered in the presence store and emits the events. */
@@ -164,13 +236,17 @@ public final class Node implements CommandHandler {
             String room = ((Command.LeaveRoom) command).room();
             return leave(session, room).thenApply(v -> Reply.ack(fields().put("room", room)));
         } else if (command instanceof Command.Presence) {
-            return presence(((Command.Presence) command).room());
+            return presence(session, ((Command.Presence) command).room());
         } else if (command instanceof Command.History) {
             return roomHistory(session, (Command.History) command);
         } else if (command instanceof Command.DirectHistory) {
             return directHistory(session, (Command.DirectHistory) command);
         } else if (command instanceof Command.Ping) {
             return CompletableFuture.completedFuture(Reply.pong());
+        } else if (command instanceof Command.Refresh) {
+            return refresh(session, (Command.Refresh) command);
+        } else if (command instanceof Command.Connect) {
+            return failed(ErrorCode.BAD_REQUEST, "already connected: send a fresh token with 'refresh'");
         }
         return failed(ErrorCode.UNKNOWN_TYPE, "unsupported command " + command.type());
     }
@@ -179,6 +255,10 @@ public final class Node implements CommandHandler {
         String room = command.room();
         if (session.rooms().contains(room)) {
             return broker.position(StreamKey.room(room)).thenApply(position -> joinAck(room, position, null));
+        }
+        String denied = access.joinDenied(session.identity(), room);
+        if (denied != null) {
+            return failed(ErrorCode.FORBIDDEN, denied);
         }
         if (session.rooms().size() >= config.maxRoomsPerConnection()) {
             return failed(ErrorCode.LIMIT_EXCEEDED,
@@ -204,10 +284,10 @@ public final class Node implements CommandHandler {
                     }
                     return v;
                 })
-                .thenCompose(v -> Names.PRESENCE_ROOM.equals(room)
+                .thenCompose(v -> Names.PRESENCE_ROOM.equals(room) || !access.tracksMembers(room)
                         ? DONE
                         : presence.join(room, session.userId(), session.id())
-                                .thenCompose(first -> first
+                                .thenCompose(first -> first && access.announcesMembership(room)
                                         ? announce(PresenceChange.membership(room, session.userId(), true))
                                         : DONE));
         CompletionStage<HistoryPage> read = since == null
@@ -226,6 +306,20 @@ public final class Node implements CommandHandler {
             session.execute(() -> session.releaseRoom(room, replay, through));
             return joinAck(room, page.position(), recovered);
         });
+    }
+
+    private CompletionStage<Reply> refresh(Session session, Command.Refresh command) {
+        Identity fresh;
+        try {
+            fresh = authenticator.verify(command.token());
+        } catch (AuthenticationException e) {
+            return failed(ErrorCode.UNAUTHORIZED, e.getMessage());
+        }
+        if (!fresh.userId().equals(session.userId())) {
+            return failed(ErrorCode.FORBIDDEN, "the token is for another user than this connection's");
+        }
+        session.identity(fresh);
+        return CompletableFuture.completedFuture(Reply.ack(fields().put("expires_at", fresh.expiresAt().getEpochSecond())));
     }
 
     private static Reply joinAck(String room, StreamPosition position, Boolean recovered) {
@@ -303,11 +397,13 @@ public final class Node implements CommandHandler {
         hub.removeMember(room, session);
         session.removeGate(room);
         broker.unsubscribeRoom(room);
-        if (Names.PRESENCE_ROOM.equals(room)) {
+        if (Names.PRESENCE_ROOM.equals(room) || !access.tracksMembers(room)) {
             return DONE;
         }
         return presence.leave(room, session.userId(), session.id())
-                .thenCompose(last -> last ? announce(PresenceChange.membership(room, session.userId(), false)) : DONE);
+                .thenCompose(last -> last && access.announcesMembership(room)
+                        ? announce(PresenceChange.membership(room, session.userId(), false))
+                        : DONE);
     }
 
     private CompletionStage<Reply> publish(Session session, Command.RoomMessage command) {
@@ -315,8 +411,9 @@ public final class Node implements CommandHandler {
         if (Names.PRESENCE_ROOM.equals(room)) {
             return failed(ErrorCode.FORBIDDEN, "room 'presence' is reserved for online/offline events");
         }
-        if (!session.rooms().contains(room)) {
-            return failed(ErrorCode.FORBIDDEN, "join room '" + room + "' before publishing to it");
+        String denied = access.publishDenied(session.identity(), room, session.rooms().contains(room));
+        if (denied != null) {
+            return failed(ErrorCode.FORBIDDEN, denied);
         }
         return publishToRoom(room, session.userId(), command.content())
                 .thenApply(position -> Reply.ack(fields().put("room", room).put("offset", position.offset())));
@@ -396,7 +493,11 @@ public final class Node implements CommandHandler {
         }))));
     }
 
-    private CompletionStage<Reply> presence(String room) {
+    private CompletionStage<Reply> presence(Session session, String room) {
+        String denied = access.presenceDenied(session.identity(), room);
+        if (denied != null) {
+            return failed(ErrorCode.FORBIDDEN, denied);
+        }
         return members(room).thenApply(list -> {
             ArrayNode array = JSON.arrayNode(list.size());
             for (Member member : list) {

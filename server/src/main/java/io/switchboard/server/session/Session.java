@@ -1,5 +1,6 @@
 package io.switchboard.server.session;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.switchboard.protocol.CloseCodes;
@@ -9,6 +10,7 @@ import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.FrameException;
 import io.switchboard.protocol.FrameTemplate;
 import io.switchboard.protocol.ServerFrames;
+import io.switchboard.server.auth.Identity;
 import io.switchboard.server.hub.FrameEncoding;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -28,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Session {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
-    private static final CommandDecoder DECODER = new CommandDecoder();
     /** Live frames a recovery may hold back before the session counts as a slow consumer. */
     private static final int MAX_HELD_FRAMES = 10_000;
 
@@ -36,6 +37,9 @@ public final class Session {
 
     private final String id;
     private final String userId;
+    private Identity identity;
+    private final CommandBudget budget;
+    private final CommandDecoder decoder;
     private final Connection connection;
     private final CommandHandler handler;
     private final int maxPendingCommands;
@@ -60,17 +64,40 @@ public final class Session {
     private boolean flushScheduled;
     /** Rooms joined a moment ago: their live frames pass a gate (see {@link #admit}). */
     private Map<String, RoomGate> gates;
+    /** Run once when the session ends, however it ends. */
+    private Runnable onEnd;
 
     public Session(String id, String userId, Connection connection, CommandHandler handler, int maxPendingCommands) {
+        this(id, Identity.unverified(userId), connection, handler, SessionLimits.unlimited(maxPendingCommands));
+    }
+
+    /** A session of {@code identity}, held to {@code limits}. */
+    public Session(String id, Identity identity, Connection connection, CommandHandler handler, SessionLimits limits) {
         this.id = id;
-        this.userId = userId;
+        this.identity = identity;
+        this.budget = limits.budget(System.nanoTime());
+        this.decoder = limits.decoder();
+        this.userId = identity.userId();
         this.connection = connection;
         this.handler = handler;
-        this.maxPendingCommands = maxPendingCommands;
+        this.maxPendingCommands = limits.maxPendingCommands();
     }
 
     public String id() {
         return id;
+    }
+
+    /** Who the client proved to be, with its token's expiry and grants. */
+    public Identity identity() {
+        return identity;
+    }
+
+    /** A fresh identity for the same user (a {@code refresh} with a newer token). */
+    public void identity(Identity refreshed) {
+        if (!refreshed.userId().equals(userId)) {
+            throw new IllegalArgumentException("a session's user never changes");
+        }
+        this.identity = refreshed;
     }
 
     public String userId() {
@@ -89,6 +116,16 @@ public final class Session {
         } else {
             loop.execute(task);
         }
+    }
+
+    /** Runs {@code task} on the session's loop after {@code delay}. */
+    public void schedule(Runnable task, java.time.Duration delay) {
+        connection.eventLoop().schedule(task, delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** Has {@code task} run when the session ends (at once if it has); replaces any earlier one. */
+    public void onEnd(Runnable task) {
+        this.onEnd = task;
     }
 
     public FrameEncoding encoding() {
@@ -121,9 +158,12 @@ public final class Session {
         }
         Inbound item;
         try {
-            item = new Inbound(DECODER.decode(utf8), null, replies);
+            item = new Inbound(decoder.decode(utf8), null, replies);
         } catch (FrameException e) {
             item = new Inbound(null, e, replies);
+        }
+        if (!withinBudget(item)) {
+            return;
         }
         inbox.add(item);
         if (inbox.size() > maxPendingCommands && !readingPaused) {
@@ -131,6 +171,34 @@ public final class Session {
             connection.pauseReading();
         }
         serveInbox();
+    }
+
+    /**
+     * Whether one more frame fits the command budget. Over it, the frame is refused with
+     * {@code rate_limited}; a client that floods on through the refusals is closed with 4029.
+     */
+    private boolean withinBudget(Inbound item) {
+        if (budget == null || budget.take(System.nanoTime())) {
+            return true;
+        }
+        if (budget.flooding()) {
+            log.warn("session {} (user {}, {}): command flood, closing", id, userId, connection.remoteAddress());
+            item.replies.done();
+            close(CloseCodes.RATE_LIMITED, "rate limited", true);
+            return false;
+        }
+        JsonNode commandId = item.command != null ? item.command.id() : item.error.id();
+        item.replies.reply(ServerFrames.error(commandId, ErrorCode.RATE_LIMITED, "too many commands: slow down"));
+        item.replies.done();
+        return false;
+    }
+
+    /** A control frame (a ping) counts against the command budget too. */
+    public void receiveControl() {
+        if (state == State.OPEN && budget != null && !budget.take(System.nanoTime()) && budget.flooding()) {
+            log.warn("session {} (user {}, {}): control frame flood, closing", id, userId, connection.remoteAddress());
+            close(CloseCodes.RATE_LIMITED, "rate limited", true);
+        }
     }
 
     /**
@@ -371,6 +439,9 @@ public final class Session {
             return;
         }
         state = State.ENDED;
+        if (onEnd != null) {
+            onEnd.run();
+        }
         Inbound item;
         while ((item = inbox.poll()) != null) {
             item.replies.done();

@@ -21,7 +21,14 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.AsciiString;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.ssl.SslHandler;
+import io.switchboard.server.config.ServerConfig;
 import io.switchboard.server.http.ProblemAggregator;
+import io.switchboard.server.transport.http.RequestDeadline;
+import java.util.List;
 import io.switchboard.server.transport.http.HttpRouter;
 import java.util.function.Supplier;
 
@@ -34,25 +41,28 @@ import java.util.function.Supplier;
 public final class HttpChannelInitializer extends ChannelInitializer<SocketChannel> {
     public static final String AGGREGATOR = "http-aggregator";
     public static final String CORS = "cors";
-    private static final int MAX_INITIAL_LINE = 4096;
-    private static final int MAX_HEADER_BYTES = 8192;
+    public static final String COMPRESSION = "ws-compression";
+    /** Handlers that serve HTTP requests only, removed when a connection becomes a WebSocket. */
+    public static final List<String> HTTP_ONLY = List.of(AGGREGATOR, CORS, COMPRESSION, RequestDeadline.NAME);
     private static final int MAX_REQUEST_BODY = 64 * 1024;
 
     private final Supplier<HttpRouter> routers;
     private final ChannelGroup connections;
     private final SslContext tls;
     private final CorsConfig cors;
+    private final ServerConfig config;
 
     /**
      * {@code connections} collects every accepted channel, so that shutdown can close them;
      * {@code tls} is {@code null} for clear text.
      */
     public HttpChannelInitializer(Supplier<HttpRouter> routers, ChannelGroup connections, SslContext tls,
-                                  CorsConfig cors) {
+                                  CorsConfig cors, ServerConfig config) {
         this.routers = routers;
         this.connections = connections;
         this.tls = tls;
         this.cors = cors;
+        this.config = config;
     }
 
     @Override
@@ -62,7 +72,9 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
         // First, so that the writes of one read burst or one fan-out batch leave in one flush.
         pipeline.addLast("flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false));
         if (tls != null) {
-            pipeline.addLast("tls", tls.newHandler(channel.alloc()));
+            SslHandler handler = tls.newHandler(channel.alloc());
+            handler.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
+            pipeline.addLast("tls", handler);
             pipeline.addLast("alpn", new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
                 @Override
                 protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
@@ -70,7 +82,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
                         addHttp2(ctx.pipeline());
                     } else {
                         ctx.pipeline().addLast("http", codec());
-                        addHttp1(ctx.pipeline());
+                        addHttp1(ctx.pipeline(), true);
                     }
                 }
             });
@@ -79,7 +91,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
         HttpServerCodec codec = codec();
         HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec, protocol ->
                 AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                        ? new Http2ServerUpgradeCodec(Http2FrameCodecBuilder.forServer().build(), multiplex())
+                        ? new Http2ServerUpgradeCodec(http2Codec(), multiplex())
                         : null, MAX_REQUEST_BODY);
         pipeline.addLast("h2c", new CleartextHttp2ServerUpgradeHandler(codec, upgrade, new ChannelInitializer<Channel>() {
             @Override
@@ -87,21 +99,35 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
                 addHttp2(ch.pipeline());
             }
         }));
-        addHttp1(pipeline);
+        addHttp1(pipeline, true);
     }
 
-    private static HttpServerCodec codec() {
-        return new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192);
+    private HttpServerCodec codec() {
+        return new HttpServerCodec(config.maxRequestLineBytes(), config.maxHeaderBytes(), 8192);
     }
 
-    private void addHttp1(ChannelPipeline pipeline) {
+    private Http2FrameCodec http2Codec() {
+        return Http2FrameCodecBuilder.forServer()
+                .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(config.maxHeaderBytes()))
+                .build();
+    }
+
+    /** The handlers behind the codec; {@code connection}: on a connection, not an HTTP/2 stream. */
+    private void addHttp1(ChannelPipeline pipeline, boolean connection) {
+        if (connection) {
+            pipeline.addLast(RequestDeadline.NAME, new RequestDeadline(config.handshakeTimeout(), config.idleTimeout()));
+        }
         pipeline.addLast(AGGREGATOR, new ProblemAggregator(MAX_REQUEST_BODY));
+        if (connection && config.compression()) {
+            // Negotiates permessage-deflate on WebSocket handshakes; inflating stops at the frame limit.
+            pipeline.addLast(COMPRESSION, new WebSocketServerCompressionHandler(config.maxFrameBytes()));
+        }
         pipeline.addLast(CORS, new CorsHandler(cors));
         pipeline.addLast(HttpRouter.NAME, routers.get());
     }
 
     private void addHttp2(ChannelPipeline pipeline) {
-        pipeline.addLast(Http2FrameCodecBuilder.forServer().build(), multiplex());
+        pipeline.addLast(http2Codec(), multiplex());
     }
 
     /** Gives each HTTP/2 stream a child channel that reads and writes HTTP objects. */
@@ -110,7 +136,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
             @Override
             protected void initChannel(Channel stream) {
                 stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true));
-                addHttp1(stream.pipeline());
+                addHttp1(stream.pipeline(), false);
             }
         });
     }

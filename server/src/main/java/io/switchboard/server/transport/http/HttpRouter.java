@@ -6,6 +6,8 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.switchboard.server.api.ServerApi;
 import io.switchboard.server.http.HttpResponses;
@@ -36,8 +38,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (request.decoderResult().isFailure()) {
-            HttpResponses.problem(ctx, request, HttpResponseStatus.BAD_REQUEST,
-                    "malformed request: " + request.decoderResult().cause().getMessage());
+            rejectMalformed(ctx, request.decoderResult().cause());
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
@@ -67,6 +68,27 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         } else {
             HttpResponses.problem(ctx, request, HttpResponseStatus.NOT_FOUND, "no resource at " + path);
         }
+    }
+
+    /**
+     * A request the codec could not read: 414 for a request line over the limit, 431 for headers
+     * over it, 400 otherwise. The connection closes after the answer, since what follows on it
+     * cannot be framed reliably.
+     */
+    private static void rejectMalformed(ChannelHandlerContext ctx, Throwable cause) {
+        HttpResponseStatus status;
+        String detail;
+        if (cause instanceof TooLongHttpLineException) {
+            status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
+            detail = "request line too long";
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+            detail = "request headers too large";
+        } else {
+            status = HttpResponseStatus.BAD_REQUEST;
+            detail = "malformed request: " + cause.getMessage();
+        }
+        HttpResponses.send(ctx, false, HttpResponses.problemResponse(status, detail));
     }
 
     private static void probe(ChannelHandlerContext ctx, FullHttpRequest request, boolean ok, String body) {

@@ -19,6 +19,13 @@ import io.switchboard.protocol.Json;
 import io.switchboard.protocol.Names;
 import io.switchboard.server.auth.AuthenticationException;
 import io.switchboard.server.auth.Authenticator;
+import io.switchboard.server.auth.Identity;
+import io.switchboard.server.http.Peers;
+import io.switchboard.server.limits.ConnectionLimits;
+import io.switchboard.server.limits.LimitExceededException;
+import io.switchboard.server.transport.OriginCheck;
+import io.netty.handler.codec.http.FullHttpResponse;
+import java.util.Optional;
 import io.switchboard.server.config.ServerConfig;
 import io.switchboard.server.http.HttpResponses;
 import io.switchboard.server.node.Node;
@@ -42,12 +49,16 @@ public final class StreamEndpoints {
 
     private final Authenticator authenticator;
     private final Node node;
+    private final ConnectionLimits limits;
+    private final OriginCheck origins;
     private final StreamSessions sessions;
     private final Duration pollWait;
 
-    public StreamEndpoints(ServerConfig config, Authenticator authenticator, Node node) {
+    public StreamEndpoints(ServerConfig config, Authenticator authenticator, Node node, ConnectionLimits limits) {
         this.authenticator = authenticator;
         this.node = node;
+        this.limits = limits;
+        this.origins = new OriginCheck(config.allowedOrigins());
         StreamSettings settings = new StreamSettings(config.sessionHold(), config.sseHeartbeat(), config.pollWait(),
                 config.outboundQueueBytes(), Math.min(256 * 1024, config.outboundQueueBytes()));
         this.sessions = new StreamSessions(config.nodeId(), settings);
@@ -59,8 +70,12 @@ public final class StreamEndpoints {
     public void sse(ChannelHandlerContext ctx, FullHttpRequest request, String pathUser) {
         Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
         String token = first(query, "session");
-        String user = admit(ctx, request, pathUser, sessions.get(token));
+        Identity user = admit(ctx, request, pathUser, sessions.get(token));
         if (user == null) {
+            return;
+        }
+        ConnectionLimits.Ticket ticket = ticket(ctx, request, user);
+        if (ticket == null) {
             return;
         }
         long lastEventId = parseLong(request.headers().get("Last-Event-ID", first(query, "lastEventId")), -1);
@@ -74,24 +89,26 @@ public final class StreamEndpoints {
         channel.writeAndFlush(response);
 
         BufferedConnection existing = sessions.get(token);
-        if (existing != null && existing.mode() == BufferedConnection.Mode.SSE && owns(existing, user)) {
+        if (existing != null && existing.mode() == BufferedConnection.Mode.SSE && owns(existing, user.userId())) {
             existing.eventLoop().execute(() -> {
                 if (existing.session().isOpen() && existing.attachStream(channel, lastEventId)) {
+                    // The stream carries a session that holds a ticket already.
+                    ticket.release();
                     return;
                 }
                 // The frames after Last-Event-ID are no longer kept: start again, and say so.
                 existing.session().close(CloseCodes.NORMAL, "replaced by a new session", false);
-                channel.eventLoop().execute(() -> openSse(channel, user, false));
+                channel.eventLoop().execute(() -> openSse(channel, user, false, ticket));
             });
         } else {
-            openSse(channel, user, token == null ? null : Boolean.FALSE);
+            openSse(channel, user, token == null ? null : Boolean.FALSE, ticket);
         }
     }
 
-    private void openSse(Channel channel, String user, Boolean resumed) {
+    private void openSse(Channel channel, Identity user, Boolean resumed, ConnectionLimits.Ticket ticket) {
         BufferedConnection connection = sessions.create(BufferedConnection.Mode.SSE, channel.eventLoop(),
                 String.valueOf(channel.remoteAddress()), resumed);
-        connection.attach(node.open(user, connection));
+        connection.attach(node.open(user, connection, null, ticket::release));
         connection.attachStream(channel, -1);
     }
 
@@ -105,7 +122,7 @@ public final class StreamEndpoints {
                     + " on this node: it ended or expired; open a new one with GET /poll");
             return;
         }
-        String user = admit(ctx, request, pathUser, existing);
+        Identity user = admit(ctx, request, pathUser, existing);
         if (user == null) {
             return;
         }
@@ -119,9 +136,13 @@ public final class StreamEndpoints {
         Duration wait = Duration.ofSeconds(Math.min(waitSeconds, pollWait.toSeconds()));
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (token == null) {
+            ConnectionLimits.Ticket ticket = ticket(ctx, request, user);
+            if (ticket == null) {
+                return;
+            }
             BufferedConnection connection = sessions.create(BufferedConnection.Mode.POLL, ctx.channel().eventLoop(),
                     String.valueOf(ctx.channel().remoteAddress()), null);
-            connection.attach(node.open(user, connection));
+            connection.attach(node.open(user, connection, null, ticket::release));
             connection.poll(0, wait, body -> answerJson(ctx, keepAlive, HttpResponseStatus.OK, body));
             return;
         }
@@ -129,7 +150,7 @@ public final class StreamEndpoints {
             HttpResponses.problem(ctx, request, HttpResponseStatus.BAD_REQUEST, "session " + token + " is not long-polling");
             return;
         }
-        if (!owns(existing, user)) {
+        if (!owns(existing, user.userId())) {
             HttpResponses.problem(ctx, request, HttpResponseStatus.FORBIDDEN, "the session belongs to another user");
             return;
         }
@@ -271,8 +292,8 @@ public final class StreamEndpoints {
      * A request naming an existing session of its own and no user is that session's user: the
      * session id is an unguessable secret bound to its user.
      */
-    private String admit(ChannelHandlerContext ctx, FullHttpRequest request, String pathUser,
-                         BufferedConnection session) {
+    private Identity admit(ChannelHandlerContext ctx, FullHttpRequest request, String pathUser,
+                           BufferedConnection session) {
         if (!HttpMethod.GET.equals(request.method())) {
             HttpResponses.methodNotAllowed(ctx, request, "GET");
             return null;
@@ -281,15 +302,52 @@ public final class StreamEndpoints {
             HttpResponses.problem(ctx, request, HttpResponseStatus.BAD_REQUEST, "bad user id: " + Names.USER_RULE);
             return null;
         }
-        if (pathUser == null && session != null && session.session() != null) {
-            return session.session().userId();
-        }
-        try {
-            return authenticator.authenticate(request, pathUser);
-        } catch (AuthenticationException e) {
-            HttpResponses.problem(ctx, request, HttpResponseStatus.UNAUTHORIZED, e.getMessage());
+        String badOrigin = origins.refusal(request);
+        if (badOrigin != null) {
+            HttpResponses.problem(ctx, request, HttpResponseStatus.FORBIDDEN, badOrigin);
             return null;
         }
+        if (pathUser == null && session != null && session.session() != null) {
+            return session.session().identity();
+        }
+        try {
+            Optional<Identity> identity = authenticator.authenticate(request, pathUser);
+            if (identity.isEmpty()) {
+                HttpResponses.problem(ctx, request, HttpResponseStatus.UNAUTHORIZED,
+                        "send a token: 'Authorization: Bearer <token>' or '?token=<token>'");
+                return null;
+            }
+            return identity.get();
+        } catch (AuthenticationException e) {
+            HttpResponses.problem(ctx, request,
+                    e.forbidden() ? HttpResponseStatus.FORBIDDEN : HttpResponseStatus.UNAUTHORIZED, e.getMessage());
+            return null;
+        }
+    }
+
+    /** A place for a new session of {@code user}; answers 429 (and returns null) over a limit. */
+    private ConnectionLimits.Ticket ticket(ChannelHandlerContext ctx, FullHttpRequest request, Identity user) {
+        ConnectionLimits.Ticket ticket;
+        try {
+            ticket = limits.admit(Peers.ip(ctx.channel()));
+        } catch (LimitExceededException e) {
+            tooMany(ctx, request, e);
+            return null;
+        }
+        try {
+            ticket.user(user.userId());
+            return ticket;
+        } catch (LimitExceededException e) {
+            ticket.release();
+            tooMany(ctx, request, e);
+            return null;
+        }
+    }
+
+    private static void tooMany(ChannelHandlerContext ctx, FullHttpRequest request, LimitExceededException e) {
+        FullHttpResponse response = HttpResponses.problemResponse(HttpResponseStatus.TOO_MANY_REQUESTS, e.getMessage());
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, e.retryAfterSeconds());
+        HttpResponses.send(ctx, request, response);
     }
 
     private static boolean owns(BufferedConnection connection, String user) {

@@ -1,4 +1,4 @@
-package io.switchboard.server.api;
+package io.switchboard.server.limits;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;

@@ -1,0 +1,102 @@
+package io.switchboard.server.limits;
+
+import io.switchboard.server.config.ServerConfig;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The node's connection limits: open connections per IP address and per user, and new
+ * connections per IP address per second. Each admitted connection holds a {@link Ticket} that
+ * it gives back when it ends. Thread-safe: handshakes on every event loop share it.
+ */
+public final class ConnectionLimits {
+    private final int perIp;
+    private final int perUser;
+    private final RateLimiter openings;
+    private final ConcurrentMap<String, Integer> byIp = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Integer> byUser = new ConcurrentHashMap<>();
+
+    public ConnectionLimits(ServerConfig config, LongSupplier nanoClock) {
+        this.perIp = config.maxConnectionsPerIp();
+        this.perUser = config.maxConnectionsPerUser();
+        double rate = config.connectionRatePerIp();
+        this.openings = rate > 0 ? new RateLimiter(rate, (int) Math.max(1, Math.ceil(rate * 2)), nanoClock) : null;
+    }
+
+    /** Admits one new connection from {@code ip}, or says which limit it crosses. */
+    public Ticket admit(String ip) throws LimitExceededException {
+        if (openings != null) {
+            RateLimiter.Decision decision = openings.take(ip);
+            if (!decision.allowed()) {
+                throw new LimitExceededException("too many new connections from " + ip + ": at most "
+                        + decision.limit() + " at once", decision.retryAfterSeconds());
+            }
+        }
+        if (!increment(byIp, ip, perIp)) {
+            throw new LimitExceededException("too many connections from " + ip + ": at most " + perIp, 1);
+        }
+        return new Ticket(ip);
+    }
+
+    /** Open connections counted for {@code ip}. */
+    public int connectionsFrom(String ip) {
+        return byIp.getOrDefault(ip, 0);
+    }
+
+    /** Open connections counted for {@code user}. */
+    public int connectionsOf(String user) {
+        return byUser.getOrDefault(user, 0);
+    }
+
+    private static boolean increment(ConcurrentMap<String, Integer> counts, String key, int limit) {
+        boolean[] admitted = {false};
+        counts.compute(key, (k, n) -> {
+            int current = n == null ? 0 : n;
+            if (limit > 0 && current >= limit) {
+                return n;
+            }
+            admitted[0] = true;
+            return current + 1;
+        });
+        return admitted[0];
+    }
+
+    private static void decrement(ConcurrentMap<String, Integer> counts, String key) {
+        counts.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /** One admitted connection's place in the counts. */
+    public final class Ticket {
+        private final String ip;
+        private String user;
+        private boolean released;
+
+        private Ticket(String ip) {
+            this.ip = ip;
+        }
+
+        /** Counts the connection for {@code user} too, or says it is one too many. */
+        public synchronized void user(String user) throws LimitExceededException {
+            if (released || this.user != null) {
+                throw new IllegalStateException("a ticket is for one user, once");
+            }
+            if (!increment(byUser, user, perUser)) {
+                throw new LimitExceededException("too many connections for user " + user + ": at most " + perUser, 1);
+            }
+            this.user = user;
+        }
+
+        /** Gives the connection's places back; idempotent. */
+        public synchronized void release() {
+            if (released) {
+                return;
+            }
+            released = true;
+            decrement(byIp, ip);
+            if (user != null) {
+                decrement(byUser, user);
+            }
+        }
+    }
+}
