@@ -178,8 +178,9 @@ public final class JwtAuthenticator implements Authenticator {
     /** The token of a handshake: {@code Authorization: Bearer ...}, else {@code ?token=}. */
     static String token(HttpRequest request) {
         String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return header.substring(7).trim();
+        if (header != null) {
+            // Present but not "Bearer <token>": an empty token, which no key verifies.
+            return header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
         }
         List<String> query = new QueryStringDecoder(request.uri()).parameters().get("token");
         return query == null || query.isEmpty() ? null : query.get(0);

@@ -13,10 +13,23 @@ import java.net.http.HttpResponse;
 public final class Api {
     private final TestNode node;
     private final HttpClient http;
+    private final java.util.Map<String, String> headers;
 
     public Api(TestNode node, HttpClient.Version version) {
+        this(node, HttpClient.newBuilder().version(version).build(), java.util.Map.of());
+    }
+
+    private Api(TestNode node, HttpClient http, java.util.Map<String, String> headers) {
         this.node = node;
-        this.http = HttpClient.newBuilder().version(version).build();
+        this.http = http;
+        this.headers = headers;
+    }
+
+    /** The same client, sending {@code name: value} with every request (e.g. an API key). */
+    public Api with(String name, String value) {
+        java.util.Map<String, String> more = new java.util.HashMap<>(headers);
+        more.put(name, value);
+        return new Api(node, http, java.util.Map.copyOf(more));
     }
 
     public HttpResponse<String> get(String path) {
@@ -39,6 +52,7 @@ public final class Api {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
+        headers.forEach(request::header);
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

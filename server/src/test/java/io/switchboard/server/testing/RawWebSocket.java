@@ -51,8 +51,9 @@ public final class RawWebSocket implements AutoCloseable {
     public static RawWebSocket open(URI uri, Consumer<HttpHeaders> headers, boolean deflate) {
         HttpHeaders extra = new DefaultHttpHeaders();
         headers.accept(extra);
+        // No Origin unless the test sets one: tests of the origin rules need to leave it out.
         WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(
-                uri, WebSocketVersion.V13, null, true, extra, 16 * 1024 * 1024);
+                uri, WebSocketVersion.V13, null, true, extra, 16 * 1024 * 1024, true, false, 10_000, false, false);
         Handler handler = new Handler(handshaker);
         Channel channel = new Bootstrap().group(GROUP).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
@@ -102,6 +103,20 @@ public final class RawWebSocket implements AutoCloseable {
         return written;
     }
 
+    /** Writes one frame without flushing, for floods; see {@link #flush()}. */
+    public void write(WebSocketFrame frame) {
+        channel.write(frame, channel.voidPromise());
+    }
+
+    public void flush() {
+        channel.flush();
+    }
+
+    /** The headers of the server's handshake response. */
+    public HttpHeaders handshakeHeaders() {
+        return handler.handshakeHeaders;
+    }
+
     /** Whether the TCP connection is still open. */
     public boolean isOpen() {
         return channel.isActive();
@@ -139,6 +154,7 @@ public final class RawWebSocket implements AutoCloseable {
         final CompletableFuture<Void> closed = new CompletableFuture<>();
         final List<String> texts = new CopyOnWriteArrayList<>();
         volatile String closeReason;
+        volatile HttpHeaders handshakeHeaders;
 
         Handler(WebSocketClientHandshaker handshaker) {
             this.handshaker = handshaker;
@@ -154,6 +170,7 @@ public final class RawWebSocket implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
             if (!handshaker.isHandshakeComplete() && msg instanceof FullHttpResponse) {
                 try {
+                    handshakeHeaders = ((FullHttpResponse) msg).headers().copy();
                     handshaker.finishHandshake(ctx.channel(), (FullHttpResponse) msg);
                     handshaken.complete(null);
                 } catch (WebSocketClientHandshakeException e) {
