@@ -16,6 +16,8 @@ import io.switchboard.server.testing.TestClient;
 import io.switchboard.server.testing.TestNode;
 import io.switchboard.server.testing.Tokens;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -116,6 +118,18 @@ class TokenAuthIT {
         try (RawWebSocket ws = RawWebSocket.open(node.uri("/ws"))) {
             assertThat(ws.closeCode().orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(4001);
             assertThat(frame(ws, "disconnect").path("code").asInt()).isEqualTo(4001);
+        }
+        assertHealthy();
+    }
+
+    @Test
+    void pingsWhileUnauthenticatedAreBoundedBy4029() {
+        try (RawWebSocket ws = RawWebSocket.open(node.uri("/ws"))) {
+            for (int i = 0; i < 100; i++) {
+                ws.write(new PingWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {(byte) i})));
+            }
+            ws.flush();
+            assertThat(ws.closeCode().orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(4029);
         }
         assertHealthy();
     }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -38,6 +39,8 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
     private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
     /** The name Netty's server handshaker gives the WebSocket frame encoder. */
     private static final String ENCODER = "wsencoder";
+    /** Pings a client may send while it has yet to authenticate; the connect timeout bounds the time. */
+    private static final int MAX_PINGS_BEFORE_SESSION = 16;
 
     private final Channel channel;
     private final Duration closeTimeout;
@@ -48,6 +51,7 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
     /** Where frames enter the pipeline: past the message encoder when they are encoded already. */
     private ChannelHandlerContext context;
     private boolean closing;
+    private int pingsBeforeSession;
 
     /**
      * {@code compressed}: permessage-deflate was negotiated, so frames go out as frame objects,
@@ -114,7 +118,11 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
         } else if (!(frame instanceof PingWebSocketFrame || frame instanceof PongWebSocketFrame)) {
             refuse(CloseCodes.UNAUTHORIZED, "authenticate first: send a connect frame with a token", false);
         } else if (frame instanceof PingWebSocketFrame) {
-            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()), ctx.voidPromise());
+            if (++pingsBeforeSession > MAX_PINGS_BEFORE_SESSION) {
+                refuse(CloseCodes.RATE_LIMITED, "rate limited", false);
+            } else {
+                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()), ctx.voidPromise());
+            }
         }
     }
 
@@ -178,7 +186,8 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
             // A message over the limit, sent as is or inflating past it (a deflate bomb).
             log.debug("{}: message over {} bytes", this, maxFrameBytes);
             end(CloseCodes.MESSAGE_TOO_BIG, "message larger than " + maxFrameBytes + " bytes", false);
-        } else if (cause instanceof IOException) {
+        } else if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
+            // The peer went away, possibly in the middle of a fragmented message.
             log.debug("{}: connection error: {}", this, cause.toString());
             ctx.close();
         } else {
