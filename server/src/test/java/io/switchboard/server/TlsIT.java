@@ -22,7 +22,25 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** TLS 1.3 and 1.2 only, with ALPN choosing HTTP/2 or HTTP/1.1; WebSocket over TLS on HTTP/1.1. */
 class TlsIT {
     @RegisterExtension
-    final TestNode node = new TestNode(b -> b.tlsSelfSigned(true));
+    final TestNode node = new TestNode(b -> b.tlsSelfSigned(true).handshakeTimeout(java.time.Duration.ofSeconds(1)));
+
+    @Test
+    void aClientThatStallsTheTlsHandshakeIsCutOffAtTheHandshakeTimeout() throws Exception {
+        for (byte[] sent : new byte[][] {{}, {0x16, 0x03, 0x01}}) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.port())) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(sent);
+                long start = System.nanoTime();
+                // Nothing comes back but the end of the connection (or an alert), within the timeout.
+                socket.getInputStream().readAllBytes();
+                long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertThat(tookMillis).isBetween(800L, 4_000L);
+            }
+        }
+        HttpResponse<String> ok = client(HttpClient.Version.HTTP_1_1, "TLS").send(
+                HttpRequest.newBuilder(node.httpsUri("/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ok.statusCode()).isEqualTo(200);
+    }
 
     @Test
     void alpnNegotiatesH2ForAnHttp2ClientAndHttp11ForOthers() throws Exception {

@@ -12,6 +12,7 @@ import io.switchboard.protocol.Json;
 import io.switchboard.server.config.JwtSettings;
 import io.switchboard.server.testing.Chat;
 import io.switchboard.server.testing.RawWebSocket;
+import io.switchboard.server.testing.SseStream;
 import io.switchboard.server.testing.TestClient;
 import io.switchboard.server.testing.TestNode;
 import io.switchboard.server.testing.Tokens;
@@ -21,6 +22,9 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.io.IOException;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -193,6 +197,29 @@ class TokenAuthIT {
         assertThat(RawWebSocket.refusal(node.uri("/ws?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)),
                 h -> { })).as(name).isEqualTo(401);
         assertHealthy();
+    }
+
+    @Test
+    void eventStreamsAndPollsAuthenticateLikeWebSockets() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        try (SseStream sse = SseStream.open(http, node.httpUri("/sse?token=" + Tokens.hs256("alice")), -1)) {
+            assertThat(sse.response().statusCode()).isEqualTo(200);
+            assertThat(sse.await(f -> f.path("type").asText().equals("connected")).data().path("user_id").asText())
+                    .isEqualTo("alice");
+        }
+        HttpResponse<String> poll = http.send(HttpRequest.newBuilder(node.httpUri("/poll"))
+                .header("Authorization", "Bearer " + Tokens.hs256("bob")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(poll.statusCode()).isEqualTo(200);
+        assertThat(poll.body()).contains("\"user_id\":\"bob\"");
+        for (String path : List.of("/sse", "/poll", "/poll/bob", "/sse?token=" + Tokens.unsigned("alice"))) {
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(node.httpUri(path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).as(path).isEqualTo(401);
+        }
+        HttpResponse<String> foreign = http.send(HttpRequest.newBuilder(node.httpUri("/poll/bob"))
+                .header("Authorization", "Bearer " + Tokens.hs256("mallory")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        Chat.stillWorks(node, TokenAuthIT::withToken);
     }
 
     @Test
