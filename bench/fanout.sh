@@ -17,7 +17,7 @@ pin() { if [ -n "${1:-}" ]; then echo "taskset -c $1"; fi; }
 
 log="$(mktemp)"
 # shellcheck disable=SC2086
-$(pin "${SERVER_CPUS:-}") java ${SERVER_OPTS:-} -jar "$jar" serve --host 127.0.0.1 --port "$port" --command-rate 0 ${SERVER_ARGS:-} 2>"$log" &
+$(pin "${SERVER_CPUS:-}") java ${SERVER_OPTS:-} -jar "$jar" serve --host 127.0.0.1 --port "$port" --command-rate 0 --grpc-port 0 ${SERVER_ARGS:-} 2>"$log" &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -f "$log"' EXIT
 for _ in $(seq 1 100); do

@@ -154,6 +154,27 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--compression", description = "Offer permessage-deflate on WebSocket (off by default).")
     boolean compression;
 
+    @Option(names = "--api-rate", defaultValue = "100",
+            description = "Server API calls per second per key (REST and gRPC together) (default: ${DEFAULT-VALUE}).")
+    double apiRate;
+
+    @Option(names = "--api-burst", defaultValue = "200",
+            description = "Server API calls one key may make at once (default: ${DEFAULT-VALUE}).")
+    int apiBurst;
+
+    @Option(names = "--grpc-port", defaultValue = "9090",
+            description = "Port of the gRPC API; 0 picks a free one, -1 serves no gRPC (default: ${DEFAULT-VALUE}).")
+    int grpcPort;
+
+    @Option(names = "--grpc-max-connection-age", defaultValue = "30m", converter = Durations.class,
+            description = "Age at which a gRPC connection is asked to reconnect, so load balancers spread "
+                    + "connections again (default: ${DEFAULT-VALUE}).")
+    Duration grpcMaxConnectionAge;
+
+    @Option(names = "--grpc-max-connection-age-grace", defaultValue = "1m", converter = Durations.class,
+            description = "Time calls may go on after that (default: ${DEFAULT-VALUE}).")
+    Duration grpcMaxConnectionAgeGrace;
+
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig.Builder builder = ServerConfig.builder().host(host).port(port).ioThreads(ioThreads).transport(transport).redisUri(redis)
@@ -170,7 +191,9 @@ final class ServeCommand implements Callable<Integer> {
                     .connectionRatePerIp(connectionRatePerIp).commandRate(commandRate, commandBurst)
                     .maxFrameBytes(maxFrameBytes).maxJsonDepth(maxJsonDepth)
                     .maxRoomsPerConnection(maxRoomsPerConnection).handshakeTimeout(handshakeTimeout)
-                    .connectTimeout(connectTimeout).maxHeaderBytes(maxHeaderBytes).compression(compression);
+                    .connectTimeout(connectTimeout).maxHeaderBytes(maxHeaderBytes).compression(compression)
+                    .grpcPort(grpcPort).grpcMaxConnectionAge(grpcMaxConnectionAge, grpcMaxConnectionAgeGrace)
+                    .apiRate(apiRate, apiBurst);
             for (String apiKey : apiKeys) {
                 int eq = apiKey.indexOf('=');
                 if (eq <= 0) {

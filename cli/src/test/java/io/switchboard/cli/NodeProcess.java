@@ -39,6 +39,10 @@ final class NodeProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
+        if (args.length > 0 && args[0].equals("serve") && !command.contains("--grpc-port")) {
+            // Several nodes run side by side in these tests: none may take the default gRPC port.
+            command.addAll(List.of("--grpc-port", "0"));
+        }
         return new NodeProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     }
 

@@ -36,7 +36,11 @@ public final class Events {
     public record Disconnect(int code, String reason, boolean reconnect) {
     }
 
-    /** The WebSocket close code and reason the connection ended with (1006 when none came). */
+    /**
+     * The WebSocket close code and reason the connection ended with (1006 when none came). Over
+     * gRPC: those of the server's {@code disconnect} frame, 1000 when it completed the call, or
+     * else a code for the call's status (1006 for {@code UNAVAILABLE} and other losses).
+     */
     public record Closed(int code, String reason) {
     }
 

@@ -5,18 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.switchboard.protocol.Json;
 import io.switchboard.protocol.StreamPosition;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,9 +33,24 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * A Switchboard client over WebSocket. Commands return futures completed by the server's
+ * A Switchboard client over WebSocket or gRPC. Commands return futures completed by the server's
  * {@code ack} (or failed by its {@code error}); pushed frames go to the
  * {@link SwitchboardListener}. Thread-safe.
+ *
+ * <p>The scheme of a server's URI picks the transport, for each connection attempt:
+ * {@code ws://host:port/path} is a WebSocket; {@code grpc://host:port} (plaintext) and
+ * {@code grpcs://host:port} (TLS, trusting what the JDK trusts) are a call of the gRPC method
+ * {@code switchboard.v1.Switchboard/Connect}, which carries the same session, frame for frame.
+ * Over gRPC a token goes as metadata {@code authorization: Bearer <token>}; for a server in
+ * insecure mode, the URI's path names the user: {@code grpc://host:9090/alice} sends
+ * {@code x-user-id: alice}. A refused call ({@code UNAUTHENTICATED}, {@code PERMISSION_DENIED},
+ * {@code RESOURCE_EXHAUSTED} before any frame) fails {@link #connect()} with a
+ * {@link HandshakeRejectedException} as a refused WebSocket handshake would (401, 403, 429).
+ *
+ * <p>Of a cluster, the client picks among the URIs it is given. Applications that use the
+ * generated gRPC stubs directly can instead let gRPC balance across what DNS returns, e.g.
+ * {@code ManagedChannelBuilder.forTarget("dns:///switchboard.example:9090")
+ * .defaultLoadBalancingPolicy("round_robin")}.
  *
  * <p>When the connection is lost, the client reconnects by itself (exponential backoff with
  * full jitter, to a random one of its servers), rejoins its rooms asking for what it missed
@@ -81,7 +94,7 @@ public final class SwitchboardClient implements AutoCloseable {
 
     // Guarded by lock.
     private long generation;
-    private Channel channel;
+    private Link link;
     private boolean started;
     private boolean closing;
     private boolean retry = true;
@@ -103,12 +116,18 @@ public final class SwitchboardClient implements AutoCloseable {
         this.maxDelay = b.maxDelay;
     }
 
-    /** A client of the server at {@code uri}, e.g. {@code ws://host:8080/ws/alice}. */
+    /**
+     * A client of the server at {@code uri}, e.g. {@code ws://host:8080/ws/alice},
+     * {@code grpc://host:9090/alice} or {@code grpcs://host:9443}.
+     */
     public static Builder builder(URI uri) {
         return new Builder(List.of(uri));
     }
 
-    /** A client of several servers (nodes of one cluster); it reconnects to a random one of them. */
+    /**
+     * A client of several servers (nodes of one cluster); it reconnects to a random one of them.
+     * Schemes may be mixed: each attempt uses the transport of its URI's scheme.
+     */
     public static Builder builder(List<URI> servers) {
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("at least one server");
@@ -203,37 +222,45 @@ public final class SwitchboardClient implements AutoCloseable {
         command.put("id", id);
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
         pending.put(id, reply);
-        Channel ch;
+        Link current;
         synchronized (lock) {
-            ch = channel;
+            current = link;
         }
-        if (ch == null || !ch.isActive() || closed.isDone()) {
+        if (current == null || !current.isActive() || closed.isDone()) {
             pending.remove(id);
             reply.completeExceptionally(new SwitchboardException("closed", "not connected"));
-        } else {
-            ch.writeAndFlush(new TextWebSocketFrame(command.toString()));
+            return reply;
+        }
+        try {
+            current.send(command);
+        } catch (IllegalArgumentException e) {
+            // Only gRPC refuses: a command type it has no message for.
+            pending.remove(id);
+            reply.completeExceptionally(new SwitchboardException("unsupported", e.getMessage(), e));
         }
         return reply;
     }
 
-    /** Sends one text frame exactly as given, valid or not. */
+    /**
+     * Sends one text frame exactly as given, valid or not. Over gRPC, where there are no text
+     * frames, {@code text} must be a JSON command that has a gRPC message.
+     *
+     * @throws IllegalArgumentException over gRPC, if {@code text} is not such a command
+     */
     public void sendRaw(String text) {
-        Channel ch;
-        synchronized (lock) {
-            ch = Objects.requireNonNull(channel, "connect() first");
-        }
-        ch.writeAndFlush(new TextWebSocketFrame(text));
+        currentLink().sendText(text);
     }
 
-    /** Stops reading from the socket, so the server's writes back up; for flow-control tests and tools. */
+    /**
+     * Stops reading from the connection, so the server's writes back up; for flow-control tests
+     * and tools. Over gRPC, stops asking the call for frames (gRPC flow control does the rest).
+     */
     public void pauseReading() {
-        currentChannel().config().setAutoRead(false);
+        currentLink().pauseReading();
     }
 
     public void resumeReading() {
-        Channel ch = currentChannel();
-        ch.config().setAutoRead(true);
-        ch.read();
+        currentLink().resumeReading();
     }
 
     public CompletableFuture<Events.Connected> connectedFuture() {
@@ -247,61 +274,65 @@ public final class SwitchboardClient implements AutoCloseable {
 
     /** Whether a connection is open now. */
     public boolean isOpen() {
-        Channel ch;
+        Link current;
         synchronized (lock) {
-            ch = channel;
+            current = link;
         }
-        return ch != null && ch.isActive() && !closed.isDone();
+        return current != null && current.isActive() && !closed.isDone();
     }
 
     /**
-     * Drops the current connection as a network failure would: no WebSocket close. With
-     * reconnection on, the client reconnects and recovers.
+     * Drops the current connection as a network failure would: no WebSocket close (over gRPC,
+     * the call is cancelled and its connection closed). With reconnection on, the client
+     * reconnects and recovers.
      */
     public void dropConnection() {
-        Channel ch;
+        Link current;
         synchronized (lock) {
-            ch = channel;
+            current = link;
         }
-        if (ch != null) {
-            ch.close();
+        if (current != null) {
+            current.abort();
         }
     }
 
-    /** Drops the connection without a WebSocket close and does not reconnect, as a crashing client would. */
+    /** Drops the connection as {@link #dropConnection()} does and does not reconnect, as a crashing client would. */
     public void abort() {
-        Channel ch;
+        Link current;
         synchronized (lock) {
             closing = true;
-            ch = channel;
+            current = link;
         }
-        if (ch != null) {
-            ch.close();
+        if (current != null) {
+            current.abort();
         } else {
             finish(new Events.Closed(1006, "aborted"), null);
         }
     }
 
-    /** Closes with 1000 and waits (up to 5 s) for the server to complete the closing handshake. */
+    /**
+     * Closes with 1000 and waits (up to 5 s) for the server to complete the closing handshake;
+     * over gRPC, half-closes the call and waits for the server to complete it.
+     */
     @Override
     public void close() {
-        Channel ch;
+        Link current;
         synchronized (lock) {
             closing = true;
-            ch = channel;
+            current = link;
         }
-        if (ch == null || closed.isDone()) {
+        if (current == null || closed.isDone()) {
             finish(new Events.Closed(1000, "closed"), null);
             return;
         }
-        ch.writeAndFlush(new CloseWebSocketFrame(1000, "bye"));
+        current.closeGracefully();
         try {
             closed.get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            ch.close().syncUninterruptibly();
+            current.abortAndWait();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            ch.close();
+            current.abort();
         } catch (ExecutionException e) {
             throw new IllegalStateException("the close future never fails", e);
         }
@@ -311,14 +342,22 @@ public final class SwitchboardClient implements AutoCloseable {
 
     private void open(URI uri) {
         long gen = ++generation;
+        // A fresh token for every connection: the one given at start may have expired by now.
+        String token = tokens == null ? null : tokens.get();
+        if (GrpcLink.serves(uri)) {
+            GrpcLink grpc = new GrpcLink(this, gen,
+                    GrpcLink.newChannel(uri, group, localAddress, connectTimeout, maxFrameBytes));
+            link = grpc;
+            grpc.start(GrpcLink.metadata(uri, headers, token));
+            return;
+        }
         HttpHeaders handshake = headers;
-        if (tokens != null) {
-            // A fresh token for every connection: the one given at start may have expired by now.
-            handshake = new DefaultHttpHeaders().add(headers).set(HttpHeaderNames.AUTHORIZATION, "Bearer " + tokens.get());
+        if (token != null) {
+            handshake = new DefaultHttpHeaders().add(headers).set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token);
         }
         ClientChannelHandler handler = new ClientChannelHandler(this, gen, uri, handshake, autoPong, maxFrameBytes);
         var future = WebSocketClientHandler.connect(group, uri, localAddress, connectTimeout, handler);
-        channel = future.channel();
+        link = new WebSocketLink(future.channel());
         future.addListener(f -> {
             if (!f.isSuccess()) {
                 onConnectionLost(gen, new Events.Closed(1006, "connect failed: " + f.cause()), f.cause());
@@ -326,9 +365,9 @@ public final class SwitchboardClient implements AutoCloseable {
         });
     }
 
-    private Channel currentChannel() {
+    private Link currentLink() {
         synchronized (lock) {
-            return Objects.requireNonNull(channel, "connect() first");
+            return Objects.requireNonNull(link, "connect() first");
         }
     }
 
@@ -346,7 +385,7 @@ public final class SwitchboardClient implements AutoCloseable {
             if (gen != generation || closed.isDone()) {
                 return;
             }
-            channel = null;
+            link = null;
             failPending(new SwitchboardException("closed",
                     "connection closed (" + how.code() + " " + how.reason() + ")", cause));
             if (closing || !reconnect || !retry) {
@@ -385,15 +424,24 @@ public final class SwitchboardClient implements AutoCloseable {
         listener.onClose(how);
     }
 
-    // --- called by ClientChannelHandler on the I/O thread ---
+    // --- called by the links (ClientChannelHandler, GrpcLink) on the I/O thread ---
 
     void onText(long gen, ByteBuf content) {
-        if (!isCurrent(gen)) {
-            return;
+        if (isCurrent(gen)) {
+            onFrameText(ByteBufUtil.getBytes(content));
         }
+    }
+
+    void onText(long gen, String text) {
+        if (isCurrent(gen)) {
+            onFrameText(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void onFrameText(byte[] utf8) {
         JsonNode frame;
         try {
-            frame = MAPPER.readTree(ByteBufUtil.getBytes(content));
+            frame = MAPPER.readTree(utf8);
         } catch (IOException e) {
             listener.onError(new SwitchboardException("bad_frame", "server sent invalid JSON: " + e.getMessage(), e));
             return;
@@ -403,7 +451,11 @@ public final class SwitchboardClient implements AutoCloseable {
     }
 
     void onHandshakeRejected(long gen, int status, String body) {
-        HandshakeRejectedException rejected = new HandshakeRejectedException(status, body);
+        onHandshakeRejected(gen, new HandshakeRejectedException(status, body));
+    }
+
+    void onHandshakeRejected(long gen, HandshakeRejectedException rejected) {
+        int status = rejected.status();
         synchronized (lock) {
             if (gen != generation) {
                 return;
@@ -688,7 +740,25 @@ public final class SwitchboardClient implements AutoCloseable {
         List<Object> waiting;
     }
 
-    /** Configures a {@link SwitchboardClient}. */
+    /**
+     * Configures a {@link SwitchboardClient}. The servers' URIs pick the transport:
+     * <ul>
+     *   <li>{@code ws://host:port/path}: WebSocket, as the server's path asks (e.g.
+     *       {@code /ws/alice} names the user for a server in insecure mode);</li>
+     *   <li>{@code grpc://host:port[/user]}: gRPC over plaintext HTTP/2 (port 80 by default);</li>
+     *   <li>{@code grpcs://host:port[/user]}: gRPC over TLS (port 443 by default), trusting the
+     *       JDK's default trust store.</li>
+     * </ul>
+     * Over gRPC, a token from {@link #token} is sent as metadata {@code authorization: Bearer
+     * <token>}; without one, the path's user (one segment, percent-encoded as in the URI)
+     * is sent as {@code x-user-id}, which a server accepts only in insecure mode. {@link #build()}
+     * rejects gRPC URIs without a host or with any other path.
+     *
+     * <p>For a cluster behind one DNS name, this client picks among the URIs it is given;
+     * gRPC's own client-side balancing is for applications using the generated stubs
+     * ({@code io.switchboard.protocol.grpc.v1.SwitchboardGrpc}) on a channel of their own, e.g.
+     * {@code ManagedChannelBuilder.forTarget("dns:///host:9090").defaultLoadBalancingPolicy("round_robin")}.
+     */
     public static final class Builder {
         private final List<URI> servers;
         private SwitchboardListener listener = new SwitchboardListener() { };
@@ -712,7 +782,11 @@ public final class SwitchboardClient implements AutoCloseable {
             return this;
         }
 
-        /** Event loops to run on (clients may share them); by default a group shared by all clients. */
+        /**
+         * Event loops to run on (clients may share them), WebSocket connections and gRPC channels
+         * alike; by default a group shared by all clients. It must suit
+         * {@link ClientEventLoops#channelType()}, as the groups of {@link ClientEventLoops#create} do.
+         */
         public Builder eventLoopGroup(EventLoopGroup group) {
             this.group = group;
             return this;
@@ -724,7 +798,10 @@ public final class SwitchboardClient implements AutoCloseable {
             return this;
         }
 
-        /** An extra handshake header, e.g. {@code Authorization}. */
+        /**
+         * An extra handshake header, e.g. {@code Authorization}; over gRPC, call metadata (the
+         * name lower-cased, the value printable ASCII).
+         */
         public Builder header(String name, String value) {
             headers.add(name, value);
             return this;
@@ -732,7 +809,8 @@ public final class SwitchboardClient implements AutoCloseable {
 
         /**
          * Where tokens come from: asked once per connection attempt and sent as
-         * {@code Authorization: Bearer}, so a reconnect after a token expired presents a new one.
+         * {@code Authorization: Bearer} (over gRPC, metadata {@code authorization: Bearer}), so a
+         * reconnect after a token expired presents a new one.
          */
         public Builder token(Supplier<String> tokens) {
             this.tokens = Objects.requireNonNull(tokens, "tokens");
@@ -745,6 +823,7 @@ public final class SwitchboardClient implements AutoCloseable {
             return this;
         }
 
+        /** The largest frame to take from the server (over gRPC, the largest message); default 16 MiB. */
         public Builder maxFrameBytes(int maxFrameBytes) {
             this.maxFrameBytes = maxFrameBytes;
             return this;
@@ -758,7 +837,8 @@ public final class SwitchboardClient implements AutoCloseable {
         /**
          * Whether to reconnect and recover when the connection is lost (default {@code true}).
          * The client does not reconnect after {@link #close()}, after a {@code disconnect} with
-         * {@code reconnect: false}, or after a handshake refused with a 4xx status.
+         * {@code reconnect: false}, or after a handshake refused with a 4xx status other than 429
+         * (over gRPC, a call refused with {@code UNAUTHENTICATED} or {@code PERMISSION_DENIED}).
          */
         public Builder reconnect(boolean reconnect) {
             this.reconnect = reconnect;
@@ -778,7 +858,16 @@ public final class SwitchboardClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * @throws IllegalArgumentException if a gRPC URI has no host or a path other than a user,
+         *                                  or a {@link #header} cannot be gRPC metadata
+         */
         public SwitchboardClient build() {
+            for (URI server : servers) {
+                if (GrpcLink.serves(server)) {
+                    GrpcLink.validate(server, headers);
+                }
+            }
             return new SwitchboardClient(this);
         }
     }

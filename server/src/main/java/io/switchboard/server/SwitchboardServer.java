@@ -35,6 +35,9 @@ import io.switchboard.server.transport.EventLoops;
 import io.switchboard.server.transport.Cors;
 import io.switchboard.server.transport.HttpChannelInitializer;
 import io.switchboard.server.transport.TlsContexts;
+import io.switchboard.server.transport.grpc.GrpcServer;
+import io.netty.handler.ssl.SslContext;
+import java.time.Duration;
 import io.switchboard.server.transport.http.HttpRouter;
 import io.switchboard.server.transport.stream.StreamEndpoints;
 import io.switchboard.server.transport.websocket.WebSocketUpgrade;
@@ -58,6 +61,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private final RedisConnector redis;
     private final NodeLiveness liveness;
     private final Channel serverChannel;
+    private final GrpcServer grpc;
     private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
     private volatile boolean running = true;
 
@@ -100,9 +104,11 @@ public final class SwitchboardServer implements AutoCloseable {
         ConnectionLimits limits = new ConnectionLimits(config, System::nanoTime);
         WebSocketUpgrade webSocket = new WebSocketUpgrade(config, authenticator, node, limits);
         StreamEndpoints streams = new StreamEndpoints(config, authenticator, node, limits);
-        ServerApi api = new ServerApi(node,
-                new RateLimiter(config.apiRequestsPerSecond(), config.apiBurst(), System::nanoTime),
-                new ApiKeys(config.apiKeys(), authenticator.isSecure()));
+        // One budget per key whichever API it calls, REST or gRPC.
+        RateLimiter apiLimiter = new RateLimiter(config.apiRequestsPerSecond(), config.apiBurst(), System::nanoTime);
+        ApiKeys apiKeys = new ApiKeys(config.apiKeys(), authenticator.isSecure());
+        ServerApi api = new ServerApi(node, apiLimiter, apiKeys);
+        SslContext tls = TlsContexts.server(config);
         int queue = config.outboundQueueBytes();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.group())
@@ -114,10 +120,19 @@ public final class SwitchboardServer implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(queue / 2, queue))
                 .childHandler(new HttpChannelInitializer(
                         () -> new HttpRouter(webSocket, streams, api, this::isReady),
-                        connections, TlsContexts.server(config), Cors.config(config.allowedOrigins()), config));
+                        connections, tls, Cors.config(config.allowedOrigins()), config));
         try {
             this.serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
         } catch (RuntimeException e) {
+            closeBackends();
+            loops.close();
+            throw e;
+        }
+        try {
+            this.grpc = config.grpcPort() < 0 ? null : GrpcServer.start(config, loops, tls, node, authenticator,
+                    apiKeys, apiLimiter, limits, this::isReady);
+        } catch (RuntimeException e) {
+            serverChannel.close().syncUninterruptibly();
             closeBackends();
             loops.close();
             throw e;
@@ -126,8 +141,9 @@ public final class SwitchboardServer implements AutoCloseable {
             liveness.start();
         }
         InetSocketAddress address = address();
-        log.info("node {} listening on {}:{} ({}, {} transport, {} event loops, {})",
+        log.info("node {} listening on {}:{}{} ({}, {} transport, {} event loops, {})",
                 config.nodeId(), address.getHostString(), address.getPort(),
+                grpc == null ? "" : ", gRPC on " + address.getHostString() + ":" + grpc.port(),
                 config.tls() ? "TLS: h2, http/1.1" : "clear text: http/1.1, h2c", loops.kind(),
                 loops.threads(), redis == null ? "memory broker" : "Redis broker at " + config.redisUri());
     }
@@ -162,6 +178,11 @@ public final class SwitchboardServer implements AutoCloseable {
         return running && broker.isHealthy();
     }
 
+    /** The port gRPC listens on, or {@code -1} when the node serves no gRPC. */
+    public int grpcPort() {
+        return grpc == null ? -1 : grpc.port();
+    }
+
     /** Open TCP connections (HTTP/2 streams share theirs). */
     public int openConnections() {
         return connections.size();
@@ -193,7 +214,13 @@ public final class SwitchboardServer implements AutoCloseable {
         running = false;
         log.info("node {} stopping", config.nodeId());
         serverChannel.close().syncUninterruptibly();
+        if (grpc != null) {
+            grpc.shutdown();
+        }
         hub.closeAll(CloseCodes.GOING_AWAY, "server shutting down").join();
+        if (grpc != null) {
+            grpc.close(Duration.ofMillis(SHUTDOWN_GRACE_MILLIS));
+        }
         if (liveness != null) {
             liveness.close();
             // Leave the cluster now rather than when the heartbeat expires: the others see this

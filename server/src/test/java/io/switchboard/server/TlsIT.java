@@ -25,6 +25,30 @@ class TlsIT {
     final TestNode node = new TestNode(b -> b.tlsSelfSigned(true).handshakeTimeout(java.time.Duration.ofSeconds(1)));
 
     @Test
+    void grpcIsServedOverTlsToo() throws Exception {
+        io.grpc.ManagedChannel channel = io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", node.server().grpcPort())
+                .sslContext(io.grpc.netty.GrpcSslContexts.forClient()
+                        .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE).build())
+                .build();
+        try {
+            assertThat(io.grpc.health.v1.HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance()).getStatus())
+                    .isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+        } finally {
+            channel.shutdownNow();
+        }
+        io.grpc.ManagedChannel plain = io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", node.server().grpcPort())
+                .usePlaintext().build();
+        try {
+            assertThatThrownBy(() -> io.grpc.health.v1.HealthGrpc.newBlockingStub(plain).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance()))
+                    .isInstanceOf(io.grpc.StatusRuntimeException.class);
+        } finally {
+            plain.shutdownNow();
+        }
+    }
+
+    @Test
     void aClientThatStallsTheTlsHandshakeIsCutOffAtTheHandshakeTimeout() throws Exception {
         for (byte[] sent : new byte[][] {{}, {0x16, 0x03, 0x01}}) {
             try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.port())) {

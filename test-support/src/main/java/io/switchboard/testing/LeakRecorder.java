@@ -44,12 +44,38 @@ public final class LeakRecorder {
      */
     public static List<String> drain() {
         for (int round = 0; round < 4; round++) {
-            System.gc();
-            ByteBuf probe = PooledByteBufAllocator.DEFAULT.directBuffer(8);
-            probe.release();
-            ByteBuf heapProbe = UnpooledByteBufAllocator.DEFAULT.heapBuffer(8);
-            heapProbe.release();
+            collectAndProbe();
         }
+        return take();
+    }
+
+    /**
+     * Like {@link #drain()}, but goes on collecting until a leak is reported or {@code within}
+     * has passed: the garbage collector hands over unreachable buffers when it gets to them,
+     * later on a busy machine. For tests that expect a leak.
+     */
+    public static List<String> awaitLeaks(java.time.Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        do {
+            collectAndProbe();
+            synchronized (leaks) {
+                if (!leaks.isEmpty()) {
+                    break;
+                }
+            }
+        } while (System.nanoTime() < deadline);
+        return take();
+    }
+
+    private static void collectAndProbe() {
+        System.gc();
+        ByteBuf probe = PooledByteBufAllocator.DEFAULT.directBuffer(8);
+        probe.release();
+        ByteBuf heapProbe = UnpooledByteBufAllocator.DEFAULT.heapBuffer(8);
+        heapProbe.release();
+    }
+
+    private static List<String> take() {
         synchronized (leaks) {
             List<String> copy = new ArrayList<>(leaks);
             leaks.clear();

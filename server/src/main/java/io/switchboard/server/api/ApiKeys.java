@@ -38,7 +38,17 @@ public final class ApiKeys {
 
     /** The name of the key {@code request} presents, or {@code null} when it presents none that is valid. */
     public String caller(HttpRequest request) {
-        String presented = presented(request);
+        return caller(request.headers().get(HttpHeaderNames.AUTHORIZATION), request.headers().get("X-API-Key"));
+    }
+
+    /**
+     * The name of the key presented as {@code authorization} ({@code Bearer <key>}) or as
+     * {@code apiKey}, either may be {@code null}; {@code null} when no valid key is presented.
+     * Every configured key is compared, in constant time, whatever matches.
+     */
+    public String caller(String authorization, String apiKey) {
+        String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim() : apiKey;
         if (presented == null) {
             return null;
         }
@@ -50,14 +60,6 @@ public final class ApiKeys {
             }
         }
         return match;
-    }
-
-    private static String presented(HttpRequest request) {
-        String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return header.substring(7).trim();
-        }
-        return request.headers().get("X-API-Key");
     }
 
     private static byte[] digest(String key) {

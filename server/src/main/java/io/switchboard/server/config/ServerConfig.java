@@ -60,6 +60,9 @@ public final class ServerConfig {
     private final int maxHeaderBytes;
     private final int maxRequestLineBytes;
     private final boolean compression;
+    private final int grpcPort;
+    private final Duration grpcMaxConnectionAge;
+    private final Duration grpcMaxConnectionAgeGrace;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -108,6 +111,9 @@ public final class ServerConfig {
         this.maxHeaderBytes = b.maxHeaderBytes;
         this.maxRequestLineBytes = b.maxRequestLineBytes;
         this.compression = b.compression;
+        this.grpcPort = b.grpcPort;
+        this.grpcMaxConnectionAge = b.grpcMaxConnectionAge;
+        this.grpcMaxConnectionAgeGrace = b.grpcMaxConnectionAgeGrace;
     }
 
     public static Builder builder() {
@@ -130,7 +136,8 @@ public final class ServerConfig {
                 .maxConnectionsPerUser(maxConnectionsPerUser).maxConnectionsPerIp(maxConnectionsPerIp)
                 .connectionRatePerIp(connectionRatePerIp).commandRate(commandsPerSecond, commandBurst)
                 .maxJsonDepth(maxJsonDepth).handshakeTimeout(handshakeTimeout).connectTimeout(connectTimeout)
-                .maxHeaderBytes(maxHeaderBytes).maxRequestLineBytes(maxRequestLineBytes).compression(compression);
+                .maxHeaderBytes(maxHeaderBytes).maxRequestLineBytes(maxRequestLineBytes).compression(compression)
+                .grpcPort(grpcPort).grpcMaxConnectionAge(grpcMaxConnectionAge, grpcMaxConnectionAgeGrace);
         allowedOrigins.forEach(b::allowedOrigin);
         namespaceHistory.forEach(b::namespaceHistory);
         apiKeys.forEach(b::apiKey);
@@ -371,6 +378,21 @@ public final class ServerConfig {
         return compression;
     }
 
+    /** The gRPC port; {@code 0} picks a free one, {@code -1} serves no gRPC. */
+    public int grpcPort() {
+        return grpcPort;
+    }
+
+    /** How long a gRPC connection lives before the server asks the client to move (GOAWAY). */
+    public Duration grpcMaxConnectionAge() {
+        return grpcMaxConnectionAge;
+    }
+
+    /** How long calls in flight may go on after that GOAWAY. */
+    public Duration grpcMaxConnectionAgeGrace() {
+        return grpcMaxConnectionAgeGrace;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig{host=" + host + ", port=" + port + ", nodeId=" + nodeId
@@ -394,7 +416,9 @@ public final class ServerConfig {
                 + ", commandBurst=" + commandBurst + ", maxJsonDepth=" + maxJsonDepth
                 + ", handshakeTimeout=" + handshakeTimeout + ", connectTimeout=" + connectTimeout
                 + ", maxHeaderBytes=" + maxHeaderBytes + ", maxRequestLineBytes=" + maxRequestLineBytes
-                + ", compression=" + compression + "}";
+                + ", compression=" + compression + ", grpcPort=" + grpcPort
+                + ", grpcMaxConnectionAge=" + grpcMaxConnectionAge
+                + ", grpcMaxConnectionAgeGrace=" + grpcMaxConnectionAgeGrace + "}";
     }
 
     /** Builds a {@link ServerConfig}; every setting starts at its documented default. */
@@ -445,6 +469,9 @@ public final class ServerConfig {
         private int maxHeaderBytes = 8192;
         private int maxRequestLineBytes = 4096;
         private boolean compression;
+        private int grpcPort = 9090;
+        private Duration grpcMaxConnectionAge = Duration.ofMinutes(30);
+        private Duration grpcMaxConnectionAgeGrace = Duration.ofMinutes(1);
 
         private Builder() {
         }
@@ -676,6 +703,17 @@ public final class ServerConfig {
             return this;
         }
 
+        public Builder grpcPort(int grpcPort) {
+            this.grpcPort = grpcPort;
+            return this;
+        }
+
+        public Builder grpcMaxConnectionAge(Duration age, Duration grace) {
+            this.grpcMaxConnectionAge = Objects.requireNonNull(age, "age");
+            this.grpcMaxConnectionAgeGrace = Objects.requireNonNull(grace, "grace");
+            return this;
+        }
+
         /** Checks every setting and builds; an invalid one fails with a message naming it. */
         public ServerConfig build() {
             require(port >= 0 && port <= 65535, "port", "must be 0 to 65535, was " + port);
@@ -719,6 +757,10 @@ public final class ServerConfig {
             require(positive(handshakeTimeout), "handshake-timeout", "must be positive");
             require(positive(connectTimeout), "connect-timeout", "must be positive");
             require(maxHeaderBytes >= 1024, "max-header-bytes", "must be at least 1024");
+            require(grpcPort >= -1 && grpcPort <= 65535, "grpc-port", "must be -1 (off) or 0 to 65535, was " + grpcPort);
+            require(grpcPort <= 0 || grpcPort != port, "grpc-port", "must differ from port " + port);
+            require(positive(grpcMaxConnectionAge), "grpc-max-connection-age", "must be positive");
+            require(!grpcMaxConnectionAgeGrace.isNegative(), "grpc-max-connection-age-grace", "must not be negative");
             require(maxRequestLineBytes >= 256, "max-request-line-bytes", "must be at least 256");
             for (String secret : jwt.hmacSecrets()) {
                 require(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= 32, "jwt-secret",

@@ -120,11 +120,17 @@ public final class Node implements CommandHandler {
         }
         // Subscribed first, then the position of the user's direct messages: those after it reach
         // this connection live, and the connected frame tells the client where that starts.
-        broker.subscribeUser(userId)
-                .thenCompose(v -> broker.position(StreamKey.user(userId)))
+        // A backend following rooms has no direct messages and no presence.
+        boolean person = !identity.backend();
+        CompletionStage<StreamPosition> subscribed = person
+                ? broker.subscribeUser(userId).thenCompose(v -> broker.position(StreamKey.user(userId)))
+                : CompletableFuture.completedFuture(new StreamPosition(0, ""));
+        subscribed
                 .whenComplete((direct, failure) -> session.execute(() -> {
                     if (failure != null || session.isEnded()) {
-                        broker.unsubscribeUser(userId);
+                        if (person) {
+                            broker.unsubscribeUser(userId);
+                        }
                         if (failure != null) {
                             log.warn("{}: cannot subscribe to the user's frames, refusing: {}", session, failure.toString());
                             session.close(CloseCodes.TRY_AGAIN_LATER, "message broker unavailable", true);
@@ -136,6 +142,10 @@ public final class Node implements CommandHandler {
                     hub.register(session);
                     session.start();
                     watchExpiry(session);
+                    if (!person) {
+                        log.debug("{} (backend) opened from {}", session, connection.remoteAddress());
+                        return;
+                    }
                     presence.connect(userId, session.id())
                             .thenCompose(first -> first ? announce(PresenceChange.online(userId, true)) : DONE)
                             .whenComplete((x, e) -> logFailure(e, session, "presence on connect"));
@@ -174,6 +184,10 @@ public final class Node implements CommandHandler {
             leave(session, room).whenComplete((v, e) -> logFailure(e, session, "leaving " + room + " on close"));
         }
         hub.unregister(session);
+        if (session.identity().backend()) {
+            log.debug("{} (backend) closed", session);
+            return;
+        }
         broker.unsubscribeUser(session.userId());
         presence.disconnect(session.userId(), session.id())
                 .thenCompose(last -> last ? announce(PresenceChange.online(session.userId(), false)) : DONE)
@@ -195,7 +209,8 @@ public final class Node implements CommandHandler {
      * unreachable, and emits the events of whatever that changed.
      */
     public CompletionStage<Void> resync() {
-        return hub.collect(s -> new LocalConnection(s.userId(), s.id(), tracked(s.rooms())))
+        return hub.collect(s -> s.identity().backend() ? null : new LocalConnection(s.userId(), s.id(), tracked(s.rooms())))
+                .thenApply(all -> all.stream().filter(java.util.Objects::nonNull).toList())
                 .thenCompose(presence::resync)
                 .thenCompose(this::announceAll);
     }
@@ -285,6 +300,7 @@ public final class Node implements CommandHandler {
                     return v;
                 })
                 .thenCompose(v -> Names.PRESENCE_ROOM.equals(room) || !access.tracksMembers(room)
+                        || session.identity().backend()
                         ? DONE
                         : presence.join(room, session.userId(), session.id())
                                 .thenCompose(first -> first && access.announcesMembership(room)
@@ -397,7 +413,7 @@ public final class Node implements CommandHandler {
         hub.removeMember(room, session);
         session.removeGate(room);
         broker.unsubscribeRoom(room);
-        if (Names.PRESENCE_ROOM.equals(room) || !access.tracksMembers(room)) {
+        if (Names.PRESENCE_ROOM.equals(room) || !access.tracksMembers(room) || session.identity().backend()) {
             return DONE;
         }
         return presence.leave(room, session.userId(), session.id())

@@ -69,6 +69,7 @@ public final class TestNode implements BeforeEachCallback, AfterEachCallback {
                 .host("127.0.0.1")
                 .port(0)
                 .nodeId(nodeId)
+                .grpcPort(0)
                 .ioThreads(2);
         settings.accept(builder);
         server = SwitchboardServer.start(builder.build());

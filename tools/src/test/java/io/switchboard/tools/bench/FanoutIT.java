@@ -18,7 +18,7 @@ class FanoutIT {
 
     @BeforeEach
     void start() {
-        server = SwitchboardServer.start(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(2).build());
+        server = SwitchboardServer.start(ServerConfig.builder().host("127.0.0.1").port(0).grpcPort(0).ioThreads(2).build());
     }
 
     @AfterEach
