@@ -83,7 +83,7 @@ class SecureServeProcessIT {
         node = NodeProcess.launch("serve", "--port", "0", "--jwt-secret", "too-short");
         assertThat(node.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(node.process().exitValue()).isEqualTo(2);
-        assertThat(node.outputAfterExit()).anyMatch(line -> line.contains("invalid setting 'jwt-secret'"));
+        assertThat(node.outputAfterExit()).anyMatch(line -> line.contains("invalid setting 'jwt.secrets'"));
     }
 
     @Test
@@ -91,11 +91,11 @@ class SecureServeProcessIT {
         node = NodeProcess.launch("serve", "--port", "0", "--api-key", "no-equals-sign");
         assertThat(node.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(node.process().exitValue()).isEqualTo(2);
-        assertThat(node.outputAfterExit()).anyMatch(line -> line.contains("invalid setting 'api-key'"));
+        assertThat(node.outputAfterExit()).anyMatch(line -> line.contains("invalid setting 'api-keys'"));
         node = NodeProcess.launch("serve", "--port", "0", "--namespace", "news:publish=everyone");
         assertThat(node.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(node.process().exitValue()).isEqualTo(2);
-        assertThat(node.outputAfterExit()).anyMatch(line -> line.contains("invalid setting 'publish'"));
+        assertThat(node.outputAfterExit()).anyMatch(line -> line.contains("invalid setting 'namespaces.news.publish'"));
     }
 
     @Test

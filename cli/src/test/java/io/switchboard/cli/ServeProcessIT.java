@@ -91,7 +91,7 @@ class ServeProcessIT {
                 "--tls-key", "/nonexistent/key.pem");
         assertThat(node.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(node.process().exitValue()).isEqualTo(2);
-        assertThat(node.outputAfterExit()).anyMatch(line -> line.contains("invalid setting 'tls-cert'"));
+        assertThat(node.outputAfterExit()).anyMatch(line -> line.contains("invalid setting 'tls.cert'"));
     }
 
     static int get(int port, String path) throws IOException, InterruptedException {

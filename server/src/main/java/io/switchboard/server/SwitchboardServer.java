@@ -50,6 +50,7 @@ import org.slf4j.LoggerFactory;
 public final class SwitchboardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
     private static final long SHUTDOWN_GRACE_MILLIS = 1000;
+    private static final long DRAIN_POLL_MILLIS = 20;
 
     private final ServerConfig config;
     private final EventLoops loops;
@@ -64,6 +65,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private final GrpcServer grpc;
     private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
     private volatile boolean running = true;
+    private volatile boolean draining;
 
     private SwitchboardServer(ServerConfig config) {
         this.config = config;
@@ -119,7 +121,7 @@ public final class SwitchboardServer implements AutoCloseable {
                 .childOption(ChannelOption.ALLOCATOR, allocator)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(queue / 2, queue))
                 .childHandler(new HttpChannelInitializer(
-                        () -> new HttpRouter(webSocket, streams, api, this::isReady),
+                        () -> new HttpRouter(webSocket, streams, api, this::isReady, this::isAccepting),
                         connections, tls, Cors.config(config.allowedOrigins()), config));
         try {
             this.serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
@@ -173,9 +175,42 @@ public final class SwitchboardServer implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
-    /** Ready for traffic: running, and the broker can move publications. */
+    /** Ready for traffic: running, not draining, and the broker can move publications. */
     public boolean isReady() {
-        return running && broker.isHealthy();
+        return isAccepting() && broker.isHealthy();
+    }
+
+    /** Whether new client connections are taken: not once the node drains or stops. */
+    public boolean isAccepting() {
+        return running && !draining;
+    }
+
+    /**
+     * The first half of a graceful stop: readiness goes to 503 and new client connections are
+     * refused (503, gRPC GOAWAY); every session is told to reconnect elsewhere ({@code disconnect}
+     * with {@code reconnect: true}, close 1012; gRPC {@code UNAVAILABLE}); then waits up to
+     * {@code timeout} for the clients to go. {@link #close()} does the rest.
+     */
+    public void drain(Duration timeout) {
+        if (!running || draining) {
+            return;
+        }
+        draining = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        log.info("node {} draining: refusing new connections, asking {} to reconnect elsewhere",
+                config.nodeId(), hub.stats().join().sessions() + " session(s)");
+        if (grpc != null) {
+            grpc.shutdown();
+        }
+        hub.closeAll(CloseCodes.SERVICE_RESTART, "server restarting").join();
+        // Each session's end is a task of its own loop: wait until the hub holds none.
+        while (hub.stats().join().sessions() > 0 && System.nanoTime() < deadline) {
+            connections.newCloseFuture().awaitUninterruptibly(DRAIN_POLL_MILLIS);
+        }
+        int left = hub.stats().join().sessions();
+        if (left > 0) {
+            log.info("node {}: {} session(s) still open after the drain timeout; closing them", config.nodeId(), left);
+        }
     }
 
     /** The port gRPC listens on, or {@code -1} when the node serves no gRPC. */

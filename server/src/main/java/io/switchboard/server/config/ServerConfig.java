@@ -61,6 +61,7 @@ public final class ServerConfig {
     private final int maxRequestLineBytes;
     private final boolean compression;
     private final int grpcPort;
+    private final Duration drainTimeout;
     private final Duration grpcMaxConnectionAge;
     private final Duration grpcMaxConnectionAgeGrace;
 
@@ -112,6 +113,7 @@ public final class ServerConfig {
         this.maxRequestLineBytes = b.maxRequestLineBytes;
         this.compression = b.compression;
         this.grpcPort = b.grpcPort;
+        this.drainTimeout = b.drainTimeout;
         this.grpcMaxConnectionAge = b.grpcMaxConnectionAge;
         this.grpcMaxConnectionAgeGrace = b.grpcMaxConnectionAgeGrace;
     }
@@ -129,7 +131,7 @@ public final class ServerConfig {
                 .redisUri(redisUri).redisPrefix(redisPrefix).redisCommandTimeout(redisCommandTimeout)
                 .heartbeatInterval(heartbeatInterval).nodeTimeout(nodeTimeout).unsubscribeGrace(unsubscribeGrace)
                 .defaultHistory(defaultHistory).directHistory(directHistory).historyMetaTtl(historyMetaTtl)
-                .apiRate(apiRequestsPerSecond, apiBurst)
+                .apiRate(apiRequestsPerSecond, apiBurst).drainTimeout(drainTimeout)
                 .sessionHold(sessionHold).sseHeartbeat(sseHeartbeat).pollWait(pollWait)
                 .tls(tlsCert, tlsKey).tlsSelfSigned(tlsSelfSigned)
                 .jwt(jwt).defaultPolicy(defaultPolicy)
@@ -242,6 +244,31 @@ public final class ServerConfig {
     public HistoryOptions history(String room) {
         HistoryOptions options = namespaceHistory.get(io.switchboard.protocol.Names.namespace(room));
         return options != null ? options : defaultHistory;
+    }
+
+    /** What history a room of no namespace with its own keeps. */
+    public HistoryOptions defaultHistory() {
+        return defaultHistory;
+    }
+
+    /** History options by namespace. */
+    public Map<String, HistoryOptions> namespaceHistories() {
+        return Map.copyOf(namespaceHistory);
+    }
+
+    /** The rules of rooms of no namespace with rules of its own. */
+    public RoomPolicy defaultPolicy() {
+        return defaultPolicy;
+    }
+
+    /** Room rules by namespace. */
+    public Map<String, RoomPolicy> namespacePolicies() {
+        return namespacePolicies;
+    }
+
+    /** How long a draining node waits for its clients to leave before it closes what is left. */
+    public Duration drainTimeout() {
+        return drainTimeout;
     }
 
     /** What history each user's stream of direct messages keeps. */
@@ -418,7 +445,7 @@ public final class ServerConfig {
                 + ", maxHeaderBytes=" + maxHeaderBytes + ", maxRequestLineBytes=" + maxRequestLineBytes
                 + ", compression=" + compression + ", grpcPort=" + grpcPort
                 + ", grpcMaxConnectionAge=" + grpcMaxConnectionAge
-                + ", grpcMaxConnectionAgeGrace=" + grpcMaxConnectionAgeGrace + "}";
+                + ", grpcMaxConnectionAgeGrace=" + grpcMaxConnectionAgeGrace + ", drainTimeout=" + drainTimeout + "}";
     }
 
     /** Builds a {@link ServerConfig}; every setting starts at its documented default. */
@@ -470,6 +497,7 @@ public final class ServerConfig {
         private int maxRequestLineBytes = 4096;
         private boolean compression;
         private int grpcPort = 9090;
+        private Duration drainTimeout = Duration.ofSeconds(10);
         private Duration grpcMaxConnectionAge = Duration.ofMinutes(30);
         private Duration grpcMaxConnectionAgeGrace = Duration.ofMinutes(1);
 
@@ -703,6 +731,11 @@ public final class ServerConfig {
             return this;
         }
 
+        public Builder drainTimeout(Duration drainTimeout) {
+            this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
+            return this;
+        }
+
         public Builder grpcPort(int grpcPort) {
             this.grpcPort = grpcPort;
             return this;
@@ -737,12 +770,12 @@ public final class ServerConfig {
             require(apiRequestsPerSecond > 0, "api.requests-per-second", "must be positive");
             require(apiBurst >= 1, "api.burst", "must be at least 1");
             require(positive(sessionHold), "session-hold", "must be positive");
-            require((tlsCert == null) == (tlsKey == null), "tls-key", "--tls-cert and --tls-key go together");
-            require(tlsCert == null || java.nio.file.Files.isReadable(tlsCert), "tls-cert", "cannot read " + tlsCert);
-            require(tlsKey == null || java.nio.file.Files.isReadable(tlsKey), "tls-key", "cannot read " + tlsKey);
-            require(!(tlsSelfSigned && tlsCert != null), "tls-self-signed", "use either a certificate or a self-signed one");
+            require((tlsCert == null) == (tlsKey == null), "tls.key", "tls.cert and tls.key (--tls-cert, --tls-key) go together");
+            require(tlsCert == null || java.nio.file.Files.isReadable(tlsCert), "tls.cert", "cannot read " + tlsCert);
+            require(tlsKey == null || java.nio.file.Files.isReadable(tlsKey), "tls.key", "cannot read " + tlsKey);
+            require(!(tlsSelfSigned && tlsCert != null), "tls.self-signed", "use either a certificate or a self-signed one");
             for (String origin : allowedOrigins) {
-                require(origin.equals("*") || origin.matches("https?://[^/\\s]+"), "allowed-origin",
+                require(origin.equals("*") || origin.matches("https?://[^/\\s]+"), "allowed-origins",
                         "must be * or scheme://host[:port], was " + origin);
             }
             require(positive(sseHeartbeat), "sse-heartbeat", "must be positive");
@@ -757,27 +790,28 @@ public final class ServerConfig {
             require(positive(handshakeTimeout), "handshake-timeout", "must be positive");
             require(positive(connectTimeout), "connect-timeout", "must be positive");
             require(maxHeaderBytes >= 1024, "max-header-bytes", "must be at least 1024");
-            require(grpcPort >= -1 && grpcPort <= 65535, "grpc-port", "must be -1 (off) or 0 to 65535, was " + grpcPort);
-            require(grpcPort <= 0 || grpcPort != port, "grpc-port", "must differ from port " + port);
-            require(positive(grpcMaxConnectionAge), "grpc-max-connection-age", "must be positive");
-            require(!grpcMaxConnectionAgeGrace.isNegative(), "grpc-max-connection-age-grace", "must not be negative");
+            require(grpcPort >= -1 && grpcPort <= 65535, "grpc.port", "must be -1 (off) or 0 to 65535, was " + grpcPort);
+            require(grpcPort <= 0 || grpcPort != port, "grpc.port", "must differ from port " + port);
+            require(!drainTimeout.isNegative(), "drain-timeout", "must not be negative");
+            require(positive(grpcMaxConnectionAge), "grpc.max-connection-age", "must be positive");
+            require(!grpcMaxConnectionAgeGrace.isNegative(), "grpc.max-connection-age-grace", "must not be negative");
             require(maxRequestLineBytes >= 256, "max-request-line-bytes", "must be at least 256");
             for (String secret : jwt.hmacSecrets()) {
-                require(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= 32, "jwt-secret",
+                require(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= 32, "jwt.secrets",
                         "must be at least 32 bytes (256 bits)");
             }
             for (Path key : jwt.publicKeys()) {
-                require(java.nio.file.Files.isReadable(key), "jwt-public-key", "cannot read " + key);
+                require(java.nio.file.Files.isReadable(key), "jwt.public-keys", "cannot read " + key);
             }
-            require(jwt.jwks() == null || java.nio.file.Files.isReadable(jwt.jwks()), "jwks", "cannot read " + jwt.jwks());
-            require(!jwt.leeway().isNegative() && jwt.leeway().compareTo(Duration.ofMinutes(5)) <= 0, "jwt-leeway",
+            require(jwt.jwks() == null || java.nio.file.Files.isReadable(jwt.jwks()), "jwt.jwks", "cannot read " + jwt.jwks());
+            require(!jwt.leeway().isNegative() && jwt.leeway().compareTo(Duration.ofMinutes(5)) <= 0, "jwt.leeway",
                     "must be 0 to 5 minutes");
-            namespacePolicies.keySet().forEach(ns -> require(ns.matches("[A-Za-z0-9_.-]{1,64}"), "namespace",
+            namespacePolicies.keySet().forEach(ns -> require(ns.matches("[A-Za-z0-9_.-]{1,64}"), "namespaces",
                     "a namespace is 1 to 64 of A-Z a-z 0-9 _ . -, was '" + ns + "'"));
             apiKeys.forEach((name, key) -> {
-                require(name.matches("[A-Za-z0-9_.-]{1,64}"), "api-key",
+                require(name.matches("[A-Za-z0-9_.-]{1,64}"), "api-keys",
                         "a key's name is 1 to 64 of A-Z a-z 0-9 _ . -, was '" + name + "'");
-                require(key.length() >= 16, "api-key", "key '" + name + "' must be at least 16 characters");
+                require(key.length() >= 16, "api-keys", "key '" + name + "' must be at least 16 characters");
             });
             checkHistory("history", defaultHistory);
             checkHistory("direct-history", directHistory);

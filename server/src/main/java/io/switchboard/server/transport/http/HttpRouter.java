@@ -3,6 +3,8 @@ package io.switchboard.server.transport.http;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -27,12 +29,19 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final StreamEndpoints streams;
     private final ServerApi api;
     private final BooleanSupplier ready;
+    private final BooleanSupplier accepting;
 
-    public HttpRouter(WebSocketUpgrade webSocket, StreamEndpoints streams, ServerApi api, BooleanSupplier ready) {
+    /**
+     * {@code ready}: what {@code /readyz} answers; {@code accepting}: whether new client
+     * connections are taken (not while the node drains).
+     */
+    public HttpRouter(WebSocketUpgrade webSocket, StreamEndpoints streams, ServerApi api, BooleanSupplier ready,
+                      BooleanSupplier accepting) {
         this.webSocket = webSocket;
         this.streams = streams;
         this.api = api;
         this.ready = ready;
+        this.accepting = accepting;
     }
 
     @Override
@@ -42,6 +51,13 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
+        if (opensConnection(path) && !accepting.getAsBoolean()) {
+            FullHttpResponse response = HttpResponses.problemResponse(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "this node is shutting down: connect to another one");
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
+            HttpResponses.send(ctx, false, response);
+            return;
+        }
         if ((path.equals("/ws") || path.startsWith("/ws/")) && ctx.channel() instanceof Http2StreamChannel) {
             HttpResponses.problem(ctx, request, HttpResponseStatus.BAD_REQUEST,
                     "WebSocket runs over HTTP/1.1: connect without HTTP/2 (ws:// or wss://)");
@@ -68,6 +84,11 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         } else {
             HttpResponses.problem(ctx, request, HttpResponseStatus.NOT_FOUND, "no resource at " + path);
         }
+    }
+
+    private static boolean opensConnection(String path) {
+        return path.equals("/ws") || path.startsWith("/ws/") || path.equals("/sse") || path.startsWith("/sse/")
+                || path.equals("/poll") || path.startsWith("/poll/");
     }
 
     /**

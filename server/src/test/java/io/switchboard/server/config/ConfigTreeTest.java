@@ -1,0 +1,129 @@
+package io.switchboard.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.switchboard.server.history.HistoryOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Settings from a file, the environment and flags, in that order of precedence, and every error named. */
+class ConfigTreeTest {
+    @TempDir
+    Path dir;
+
+    private Path file(String yaml) throws IOException {
+        Path file = dir.resolve("switchboard.yml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    @Test
+    void theExampleDeploymentIsValid() {
+        ServerConfig config = ConfigTree.read(Path.of("..", "config", "example.yml"))
+                .applyEnvironment(Map.of("SWITCHBOARD_NODE_ID", "sb-1",
+                        "SWITCHBOARD_JWT_SECRETS", "0123456789abcdef0123456789abcdef,fedcba9876543210fedcba9876543210",
+                        "SWITCHBOARD_API_KEYS", "backend=backend-key-0123456789,ops=ops-key-0123456789ab"))
+                .builder().build();
+        assertThat(config.nodeId()).isEqualTo("sb-1");
+        assertThat(config.redisUri()).isEqualTo("redis://redis.internal:6379");
+        assertThat(config.jwt().hmacSecrets()).hasSize(2);
+        assertThat(config.jwt().issuer()).isEqualTo("https://auth.example.com");
+        assertThat(config.apiKeys()).containsOnlyKeys("backend", "ops");
+        assertThat(config.policy("news:world").publish()).isEqualTo(RoomPolicy.Publish.SERVER);
+        assertThat(config.history("news:world")).isEqualTo(new HistoryOptions(1000, Duration.ofHours(1)));
+        assertThat(config.policy("board:x").publish()).isEqualTo(RoomPolicy.Publish.ANYONE);
+        assertThat(config.policy("lobby")).isEqualTo(RoomPolicy.DEFAULT);
+        assertThat(config.allowedOrigins()).containsExactly("https://chat.example.com", "https://admin.example.com");
+        assertThat(config.grpcPort()).isEqualTo(9090);
+        assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void theEnvironmentOverridesTheFileAndFlagsOverrideBoth() throws IOException {
+        Path file = file("port: 7000\nnode-id: from-file\nhistory:\n  size: 10\nping-interval: 20s\n");
+        ConfigTree tree = ConfigTree.read(file).applyEnvironment(Map.of(
+                "SWITCHBOARD_PORT", "7001", "SWITCHBOARD_HISTORY_SIZE", "20", "SWITCHBOARD_ALLOWED_ORIGINS",
+                "https://a.example,https://b.example", "UNRELATED", "x"));
+        tree.set("port", "7002");
+        ServerConfig config = tree.builder().build();
+        assertThat(config.port()).isEqualTo(7002);
+        assertThat(config.nodeId()).isEqualTo("from-file");
+        assertThat(config.defaultHistory().size()).isEqualTo(20);
+        assertThat(config.defaultHistory().ttl()).isEqualTo(HistoryOptions.DEFAULT.ttl());
+        assertThat(config.pingInterval()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(config.allowedOrigins()).containsExactly("https://a.example", "https://b.example");
+    }
+
+    @Test
+    void nothingGivenIsEveryDefault() {
+        // Equal but for the node id, which is random when not given.
+        assertThat(ConfigTree.empty().builder().build().toString().replaceAll("nodeId=[^,]*", "nodeId=?"))
+                .isEqualTo(ServerConfig.builder().build().toString().replaceAll("nodeId=[^,]*", "nodeId=?"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "histroy:\\n  size: 5                  | histroy.size",
+        "port: seventy                         | port",
+        "port: 70000                           | port",
+        "ping-interval: 10 parsecs             | ping-interval",
+        "compression: maybe                    | compression",
+        "history:\\n  size: lots               | history.size",
+        "namespaces:\\n  news:\\n    publish: everyone | namespaces.news.publish",
+        "namespaces:\\n  news:\\n    colour: red | namespaces.news.colour",
+        "jwt:\\n  secrets: [short]             | jwt.secrets",
+        "api-keys:\\n  backend: tiny            | api-keys",
+        "allowed-origins: [ftp://x]            | allowed-origins",
+        "grpc:\\n  port: 8080                  | grpc.port",
+        "tls:\\n  cert: /nonexistent.pem\\n  key: /nonexistent.key | tls.cert",
+        "transport: carrier-pigeon            | transport",
+    })
+    void anInvalidSettingIsNamed(String yaml, String setting) throws IOException {
+        Path file = file(yaml.replace("\\n", "\n"));
+        assertThatThrownBy(() -> ConfigTree.read(file).builder().build())
+                .isInstanceOf(InvalidConfigException.class)
+                .satisfies(e -> assertThat(((InvalidConfigException) e).setting()).isEqualTo(setting))
+                .hasMessageStartingWith("invalid setting '" + setting + "'");
+    }
+
+    @Test
+    void aFileThatIsNotYamlOrNotThereIsNamed() throws IOException {
+        assertThatThrownBy(() -> ConfigTree.read(file("port: [1, 2")).builder())
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> ConfigTree.read(dir.resolve("missing.yml")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("no file");
+    }
+
+    @Test
+    void theEffectiveConfigurationReadsBackTheSameAndHidesSecrets() throws IOException {
+        ServerConfig config = ConfigTree.read(Path.of("..", "config", "example.yml"))
+                .applyEnvironment(Map.of("SWITCHBOARD_NODE_ID", "sb-2")).builder().build();
+        String described = ConfigTree.describe(config);
+        ServerConfig again = ConfigTree.read(file(described)).builder().build();
+        assertThat(again.toString()).isEqualTo(config.toString());
+
+        ServerConfig secret = ConfigTree.empty().set("jwt.secrets", "0123456789abcdef0123456789abcdef")
+                .apiKey("backend", "backend-key-0123456789").builder().build();
+        String shown = ConfigTree.describe(secret);
+        assertThat(shown).doesNotContain("0123456789abcdef0123456789abcdef").doesNotContain("backend-key-0123456789")
+                .contains("backend: (hidden)");
+    }
+
+    @Test
+    void aBareNumberOfSecondsIsADuration() {
+        assertThat(ConfigTree.parseDuration("x", "120")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(ConfigTree.parseDuration("x", "250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(ConfigTree.parseDuration("x", "7d")).isEqualTo(Duration.ofDays(7));
+        assertThat(List.of("1.5s", "-1s", "s", "")).allSatisfy(bad ->
+                assertThatThrownBy(() -> ConfigTree.parseDuration("x", bad)).isInstanceOf(InvalidConfigException.class));
+    }
+}
