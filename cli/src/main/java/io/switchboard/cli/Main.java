@@ -1,6 +1,7 @@
 package io.switchboard.cli;
 
 import io.switchboard.tools.bench.BenchCommand;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,13 +10,71 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Real-time messaging server: rooms, direct messages and presence over WebSocket.",
-        subcommands = {ServeCommand.class, TokenCommand.class, BenchCommand.class})
+        subcommands = {ServeCommand.class, ConfigCommand.class, TokenCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
+    /** The system property logback.xml reads to pick its appender: {@code text} or {@code json}. */
+    static final String LOG_FORMAT_PROPERTY = "switchboard.log.format";
+    static final String LOG_FORMAT_ENV = "SWITCHBOARD_LOG_FORMAT";
+    static final String LOG_FORMAT_OPTION = "--log-format";
+    static final Set<String> LOG_FORMATS = Set.of("text", "json");
+    private static final String LOG_FORMATS_TEXT = "text, json";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // Logback configures itself when the first logger is made, so the format is settled before
+        // anything else runs. The arguments go to picocli unchanged.
+        String error = chooseLogFormat(args, System.getenv(LOG_FORMAT_ENV));
+        if (error != null) {
+            System.err.println("switchboard: " + error);
+            System.exit(2);
+        }
         System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    /**
+     * Sets {@link #LOG_FORMAT_PROPERTY} from {@code --log-format F} or {@code --log-format=F} in
+     * {@code args}, else from {@code env} (the value of {@code SWITCHBOARD_LOG_FORMAT}), else keeps the
+     * property's own value, else {@code text}.
+     *
+     * @return null, or why the format is not valid
+     */
+    static String chooseLogFormat(String[] args, String env) {
+        String format = null;
+        String source = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--")) {
+                break;
+            }
+            if (arg.equals(LOG_FORMAT_OPTION)) {
+                if (i + 1 >= args.length) {
+                    return "option '" + LOG_FORMAT_OPTION + "' needs a value: one of " + LOG_FORMATS_TEXT;
+                }
+                format = args[++i];
+                source = "option '" + LOG_FORMAT_OPTION + "'";
+            } else if (arg.startsWith(LOG_FORMAT_OPTION + "=")) {
+                format = arg.substring(LOG_FORMAT_OPTION.length() + 1);
+                source = "option '" + LOG_FORMAT_OPTION + "'";
+            }
+        }
+        if (format == null && env != null && !env.isBlank()) {
+            format = env.trim();
+            source = "environment variable " + LOG_FORMAT_ENV;
+        }
+        if (format == null && System.getProperty(LOG_FORMAT_PROPERTY) != null) {
+            format = System.getProperty(LOG_FORMAT_PROPERTY);
+            source = "system property " + LOG_FORMAT_PROPERTY;
+        }
+        if (format == null) {
+            format = "text";
+        }
+        if (!LOG_FORMATS.contains(format)) {
+            return "invalid value '" + format + "' for " + source + ": expected one of " + LOG_FORMATS_TEXT;
+        }
+        System.setProperty(LOG_FORMAT_PROPERTY, format);
+        return null;
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The packaged jar running as a process of its own, with its output collected. */
+/** The packaged jar (or another command) running as a process of its own, with its output collected. */
 final class NodeProcess implements AutoCloseable {
     private static final Path JAR = Path.of("target", "switchboard.jar");
     private static final Pattern LISTENING = Pattern.compile("listening on [0-9.]+:(\\d+)");
@@ -35,6 +35,11 @@ final class NodeProcess implements AutoCloseable {
 
     /** Runs {@code switchboard ARGS...} from the packaged jar. */
     static NodeProcess launch(String... args) throws IOException {
+        return start(new ProcessBuilder(command(args)));
+    }
+
+    /** The command line that runs {@code switchboard ARGS...} from the packaged jar. */
+    static List<String> command(String... args) {
         assertThat(Files.exists(JAR)).as("%s is built by the package phase", JAR).isTrue();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
@@ -43,7 +48,12 @@ final class NodeProcess implements AutoCloseable {
             // Several nodes run side by side in these tests: none may take the default gRPC port.
             command.addAll(List.of("--grpc-port", "0"));
         }
-        return new NodeProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+        return command;
+    }
+
+    /** Starts any command (its environment, directory and so on set on {@code builder}), stderr merged into stdout. */
+    static NodeProcess start(ProcessBuilder builder) throws IOException {
+        return new NodeProcess(builder.redirectErrorStream(true).start());
     }
 
     /** Waits for the "listening on HOST:PORT" line and returns the port. */

@@ -23,6 +23,8 @@ import io.switchboard.server.history.HistoryStore;
 import io.switchboard.server.history.MemoryHistoryStore;
 import io.switchboard.server.history.RedisHistoryStore;
 import io.switchboard.server.hub.Hub;
+import io.switchboard.server.metrics.NodeMetrics;
+import java.util.concurrent.CompletionStage;
 import io.switchboard.server.limits.ConnectionLimits;
 import io.switchboard.server.limits.RateLimiter;
 import io.switchboard.server.node.Node;
@@ -59,6 +61,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private final HistoryStore history;
     private final Hub hub;
     private final Node node;
+    private final NodeMetrics metrics;
     private final RedisConnector redis;
     private final NodeLiveness liveness;
     private final Channel serverChannel;
@@ -72,10 +75,12 @@ public final class SwitchboardServer implements AutoCloseable {
         Authenticator authenticator = authenticator(config);
         this.loops = EventLoops.create(config.transport(), config.ioThreads());
         ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
-        this.hub = new Hub(loops.group(), allocator);
+        this.metrics = new NodeMetrics(config.nodeId());
+        this.hub = new Hub(loops.group(), allocator, metrics);
         try {
             if (config.redisUri() != null) {
-                this.redis = RedisConnector.connect(config.redisUri(), config.redisPrefix(), config.redisCommandTimeout());
+                this.redis = RedisConnector.connect(config.redisUri(), config.redisPrefix(), config.redisCommandTimeout(),
+                        metrics.registry(), metrics::brokerReconnected);
                 this.broker = new RedisBroker(redis, config.nodeId(), config.unsubscribeGrace(), config.historyMetaTtl());
                 this.presence = new RedisPresenceStore(redis, config.nodeId(), config.nodeTimeout());
                 this.history = new RedisHistoryStore(redis, config.historyMetaTtl());
@@ -91,7 +96,8 @@ public final class SwitchboardServer implements AutoCloseable {
             throw e;
         }
         broker.start(hub);
-        this.node = new Node(config, hub, broker, presence, history, authenticator, System::currentTimeMillis);
+        this.node = new Node(config, hub, broker, presence, history, authenticator, metrics, System::currentTimeMillis);
+        metrics.brokerState(broker::isHealthy);
         this.liveness = redis == null ? null
                 : new NodeLiveness(node, presence, loops.group().next(), config.heartbeatInterval());
         if (!authenticator.isSecure()) {
@@ -121,7 +127,7 @@ public final class SwitchboardServer implements AutoCloseable {
                 .childOption(ChannelOption.ALLOCATOR, allocator)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(queue / 2, queue))
                 .childHandler(new HttpChannelInitializer(
-                        () -> new HttpRouter(webSocket, streams, api, this::isReady, this::isAccepting),
+                        () -> new HttpRouter(webSocket, streams, api, this::isReady, this::isAccepting, this::scrapeMetrics),
                         connections, tls, Cors.config(config.allowedOrigins()), config));
         try {
             this.serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
@@ -147,7 +153,7 @@ public final class SwitchboardServer implements AutoCloseable {
                 config.nodeId(), address.getHostString(), address.getPort(),
                 grpc == null ? "" : ", gRPC on " + address.getHostString() + ":" + grpc.port(),
                 config.tls() ? "TLS: h2, http/1.1" : "clear text: http/1.1, h2c", loops.kind(),
-                loops.threads(), redis == null ? "memory broker" : "Redis broker at " + config.redisUri());
+                loops.threads(), redis == null ? "memory broker" : "Redis broker at " + ServerConfig.redacted(config.redisUri()));
     }
 
     private static Authenticator authenticator(ServerConfig config) {
@@ -213,6 +219,18 @@ public final class SwitchboardServer implements AutoCloseable {
         }
     }
 
+    /** The metrics in Prometheus form, with the local index's counts taken now. */
+    private CompletionStage<String> scrapeMetrics() {
+        return hub.stats().thenApply(stats -> {
+            metrics.index(stats.rooms(), stats.users());
+            return metrics.scrape();
+        });
+    }
+
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+
     /** The port gRPC listens on, or {@code -1} when the node serves no gRPC. */
     public int grpcPort() {
         return grpc == null ? -1 : grpc.port();
@@ -272,6 +290,7 @@ public final class SwitchboardServer implements AutoCloseable {
         connections.close().awaitUninterruptibly(SHUTDOWN_GRACE_MILLIS);
         loops.close();
         closeBackends();
+        metrics.close();
         log.info("node {} stopped", config.nodeId());
     }
 

@@ -17,6 +17,7 @@ import io.switchboard.protocol.grpc.v1.ServerApiGrpc;
 import io.switchboard.protocol.grpc.v1.SubscribeEvent;
 import io.switchboard.protocol.grpc.v1.SubscribeRequest;
 import io.switchboard.server.testing.GrpcClient;
+import io.switchboard.server.testing.Scrape;
 import io.switchboard.server.testing.TestCluster;
 import java.time.Duration;
 import java.util.List;
@@ -78,8 +79,14 @@ class GrpcClusterIT {
                 .setContent(Value.newBuilder().setNumberValue(4)).build()))
                 .isInstanceOf(StatusRuntimeException.class)
                 .extracting(e -> ((StatusRuntimeException) e).getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(Scrape.of(cluster.node(1)).value("switchboard_broker_up")).isZero();
         cluster.redis().restart();
         await().atMost(Duration.ofSeconds(15)).until(() -> health.check(HealthCheckRequest.getDefaultInstance())
                 .getStatus() == HealthCheckResponse.ServingStatus.SERVING);
+        // The metrics saw it all: the broker back up after reconnecting, and Redis command latency.
+        Scrape metrics = Scrape.of(cluster.node(1));
+        assertThat(metrics.value("switchboard_broker_up")).isEqualTo(1);
+        assertThat(metrics.value("switchboard_broker_reconnects_total")).isPositive();
+        assertThat(metrics.value("lettuce_command_completion_seconds_count")).isPositive();
     }
 }

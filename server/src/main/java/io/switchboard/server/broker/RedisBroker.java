@@ -90,7 +90,8 @@ public final class RedisBroker implements Broker {
         if (parts.length == 2 && parts[0].equals(DISCONNECT_USER)) {
             sink.disconnectUser(parts[1]);
         } else {
-            log.warn("unknown control message {}", message);
+            log.warn("unknown control message of kind '{}' ({} bytes), ignored", parts[0].length() > 32
+                    ? parts[0].substring(0, 32) : parts[0], message.length());
         }
     }
 

@@ -269,7 +269,7 @@ public final class ConfigTree {
                 .put("max-pending-commands", c.maxPendingCommands())
                 .put("ping-interval", duration(c.pingInterval())).put("idle-timeout", duration(c.idleTimeout()))
                 .put("close-timeout", duration(c.closeTimeout())).put("drain-timeout", duration(c.drainTimeout()))
-                .put("redis", c.redisUri()).put("redis-prefix", c.redisPrefix())
+                .put("redis", ServerConfig.redacted(c.redisUri())).put("redis-prefix", c.redisPrefix())
                 .put("redis-command-timeout", duration(c.redisCommandTimeout()))
                 .put("heartbeat-interval", duration(c.heartbeatInterval()))
                 .put("node-timeout", duration(c.nodeTimeout()))

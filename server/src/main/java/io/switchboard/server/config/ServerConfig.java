@@ -405,6 +405,11 @@ public final class ServerConfig {
         return compression;
     }
 
+    /** A Redis URI fit for logs: a password in it is replaced by {@code ***}. */
+    public static String redacted(String uri) {
+        return uri == null ? null : uri.replaceFirst("^(rediss?://)([^:@/]*):[^@/]*@", "$1$2:***@");
+    }
+
     /** The gRPC port; {@code 0} picks a free one, {@code -1} serves no gRPC. */
     public int grpcPort() {
         return grpcPort;

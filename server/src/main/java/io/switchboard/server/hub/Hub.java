@@ -27,9 +27,14 @@ public final class Hub implements BrokerSink {
 
     /** A hub with one shard for each of {@code loops}, the loops that will own sessions. */
     public Hub(Iterable<? extends EventExecutor> loops, ByteBufAllocator allocator) {
+        this(loops, allocator, FanoutListener.NONE);
+    }
+
+    /** Like {@link #Hub(Iterable, ByteBufAllocator)}, telling {@code listener} of every frame written. */
+    public Hub(Iterable<? extends EventExecutor> loops, ByteBufAllocator allocator, FanoutListener listener) {
         this.allocator = allocator;
         for (EventExecutor executor : loops) {
-            HubShard shard = new HubShard((EventLoop) executor);
+            HubShard shard = new HubShard((EventLoop) executor, listener);
             shards.put(executor, shard);
             shardList.add(shard);
         }

@@ -29,6 +29,7 @@ final class HubShard {
     /** Frames written in one task before the loop gets back to its sockets' reads. */
     private static final int MAX_PER_TASK = 1024;
 
+    private final FanoutListener listener;
     private final EventLoop loop;
     private final Map<String, Set<Session>> rooms = new HashMap<>();
     private final Map<String, List<Session>> users = new HashMap<>();
@@ -37,8 +38,9 @@ final class HubShard {
     private final List<Session> touched = new ArrayList<>();
     private int sessions;
 
-    HubShard(EventLoop loop) {
+    HubShard(EventLoop loop, FanoutListener listener) {
         this.loop = loop;
+        this.listener = listener;
     }
 
     EventLoop loop() {
@@ -135,13 +137,16 @@ final class HubShard {
         boolean lastOfBatch = pending.isEmpty();
         FrameEncoding encoding = null;
         ByteBuf bytes = null;
+        int written = 0;
         try {
             for (Session session : targets) {
                 if (!session.isOpen()) {
                     continue;
                 }
                 if (delivery.toRoom && session.isGated(delivery.key)) {
+                    // Held until the session's join settles, then written in offset order.
                     session.admit(delivery.key, delivery.frame.json());
+                    written++;
                     continue;
                 }
                 if (session.encoding() != encoding) {
@@ -155,6 +160,7 @@ final class HubShard {
                 }
                 boolean waiting = session.awaitsFlush();
                 session.push(bytes.retainedDuplicate(), lastOfBatch);
+                written++;
                 if (!waiting && session.awaitsFlush()) {
                     touched.add(session);
                 }
@@ -164,6 +170,7 @@ final class HubShard {
                 bytes.release();
             }
         }
+        listener.delivered(written, System.nanoTime() - delivery.frame.arrivedNanos());
     }
 
     private void flushTouched() {

@@ -9,16 +9,23 @@ import io.netty.util.AbstractReferenceCounted;
  * the first time a connection of that encoding needs it and then shared by duplicates.
  */
 final class SharedFrame extends AbstractReferenceCounted {
-    private static final int MAX_ENCODINGS = 4;
+    private static final int MAX_ENCODINGS = 8;
 
     private final byte[] json;
     private final ByteBufAllocator allocator;
+    private final long arrivedNanos;
     private final FrameEncoding[] encodings = new FrameEncoding[MAX_ENCODINGS];
     private final ByteBuf[] encoded = new ByteBuf[MAX_ENCODINGS];
 
     SharedFrame(byte[] json, ByteBufAllocator allocator) {
         this.json = json;
         this.allocator = allocator;
+        this.arrivedNanos = System.nanoTime();
+    }
+
+    /** When the frame reached the hub ({@link System#nanoTime()}). */
+    long arrivedNanos() {
+        return arrivedNanos;
     }
 
     /** The frame's JSON. */

@@ -26,6 +26,7 @@ import io.switchboard.server.history.HistoryStore;
 import io.switchboard.server.history.Publication;
 import io.switchboard.server.history.StreamKey;
 import io.switchboard.server.hub.Hub;
+import io.switchboard.server.metrics.NodeMetrics;
 import io.switchboard.server.presence.LocalConnection;
 import io.switchboard.server.presence.Member;
 import io.switchboard.server.presence.PresenceChange;
@@ -59,6 +60,7 @@ public final class Node implements CommandHandler {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
+    private final NodeMetrics metrics;
     private final ServerConfig config;
     private final Hub hub;
     private final Broker broker;
@@ -79,6 +81,13 @@ public final class Node implements CommandHandler {
     /** A node whose clients refresh their tokens through {@code authenticator}; {@code clock} gives epoch millis. */
     public Node(ServerConfig config, Hub hub, Broker broker, PresenceStore presence, HistoryStore history,
                 Authenticator authenticator, LongSupplier clock) {
+        this(config, hub, broker, presence, history, authenticator, new NodeMetrics(config.nodeId()), clock);
+    }
+
+    /** A node that counts what it does in {@code metrics}. */
+    public Node(ServerConfig config, Hub hub, Broker broker, PresenceStore presence, HistoryStore history,
+                Authenticator authenticator, NodeMetrics metrics, LongSupplier clock) {
+        this.metrics = metrics;
         this.config = config;
         this.hub = hub;
         this.broker = broker;
@@ -140,6 +149,7 @@ public final class Node implements CommandHandler {
                     session.send(ServerFrames.connected(connectId, userId, session.id(), config.nodeId(), direct,
                             connection.httpSession(), connection.resumed()));
                     hub.register(session);
+                    metrics.connectionOpened(connection.transport());
                     session.start();
                     watchExpiry(session);
                     if (!person) {
@@ -180,10 +190,14 @@ public final class Node implements CommandHandler {
 
     @Override
     public void closed(Session session) {
+        if (session.closeCode() > 0) {
+            metrics.disconnected(session.closeCode());
+        }
         for (String room : List.copyOf(session.rooms())) {
             leave(session, room).whenComplete((v, e) -> logFailure(e, session, "leaving " + room + " on close"));
         }
         hub.unregister(session);
+        metrics.connectionClosed(session.transport());
         if (session.identity().backend()) {
             log.debug("{} (backend) closed", session);
             return;
@@ -241,6 +255,25 @@ public final class Node implements CommandHandler {
 
     @Override
     public CompletionStage<Reply> handle(Session session, Command command) {
+        return serve(session, command).whenComplete((reply, failure) -> metrics.command(command.type(), result(failure)));
+    }
+
+    /** {@code ok}, or the error code a command failed with, as counted in the metrics. */
+    private static String result(Throwable failure) {
+        if (failure == null) {
+            return "ok";
+        }
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof FrameException ? ((FrameException) cause).code().wireName() : ErrorCode.INTERNAL.wireName();
+    }
+
+    @Override
+    public void refused(String type, ErrorCode code) {
+        metrics.command(type, code.wireName());
+    }
+
+    private CompletionStage<Reply> serve(Session session, Command command) {
         if (command instanceof Command.RoomMessage) {
             return publish(session, (Command.RoomMessage) command);
         } else if (command instanceof Command.DirectMessage) {
@@ -449,6 +482,7 @@ public final class Node implements CommandHandler {
             return failed(ErrorCode.FORBIDDEN, "room 'presence' is reserved for online/offline events");
         }
         publications.increment();
+        metrics.published(true);
         FrameTemplate frame = FrameTemplate.message(room, from, content, clock.getAsLong());
         return broker.publish(StreamKey.room(room), frame, config.history(room));
     }
@@ -456,6 +490,7 @@ public final class Node implements CommandHandler {
     /** Sends {@code content} (a JSON text) to every connection of {@code to} as {@code from}. */
     public CompletionStage<StreamPosition> sendDirect(String to, String from, String content) {
         publications.increment();
+        metrics.published(false);
         FrameTemplate frame = FrameTemplate.directMessage(from, to, content, clock.getAsLong());
         return broker.publish(StreamKey.user(to), frame, config.directHistory());
     }

@@ -8,7 +8,13 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.switchboard.server.config.ServerConfig;
+import io.lettuce.core.metrics.MicrometerCommandLatencyRecorder;
+import io.lettuce.core.metrics.MicrometerOptions;
 import io.lettuce.core.resource.ClientResources;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicBoolean;
 import io.lettuce.core.resource.Delay;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.FrameException;
@@ -44,9 +50,29 @@ public final class RedisConnector implements AutoCloseable {
 
     /** Connects to {@code uri}; fails when Redis cannot be reached now. */
     public static RedisConnector connect(String uri, String prefix, Duration commandTimeout) {
-        ClientResources resources = ClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-                .build();
+        return connect(uri, prefix, commandTimeout, null, () -> { });
+    }
+
+    /**
+     * Like {@link #connect(String, String, Duration)}, recording command latency in
+     * {@code registry} (when not {@code null}) and calling {@code reconnected} whenever a lost
+     * connection comes back.
+     */
+    public static RedisConnector connect(String uri, String prefix, Duration commandTimeout, MeterRegistry registry,
+                                         Runnable reconnected) {
+        ClientResources.Builder builder = ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS));
+        if (registry != null) {
+            builder.commandLatencyRecorder(new MicrometerCommandLatencyRecorder(registry,
+                    MicrometerOptions.builder().enable().histogram(true).build()));
+        }
+        ClientResources resources = builder.build();
+        AtomicBoolean established = new AtomicBoolean();
+        resources.eventBus().get().subscribe(event -> {
+            if (event instanceof ConnectionActivatedEvent && established.get()) {
+                reconnected.run();
+            }
+        });
         RedisClient client = RedisClient.create(resources, RedisURI.create(uri));
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
@@ -56,12 +82,14 @@ public final class RedisConnector implements AutoCloseable {
         try {
             StatefulRedisConnection<byte[], byte[]> commands = client.connect(ByteArrayCodec.INSTANCE);
             StatefulRedisPubSubConnection<byte[], byte[]> pubSub = client.connectPubSub(ByteArrayCodec.INSTANCE);
-            log.info("connected to Redis at {}", uri);
+            established.set(true);
+            log.info("connected to Redis at {}", ServerConfig.redacted(uri));
             return new RedisConnector(resources, client, commands, pubSub, new RedisKeys(prefix));
         } catch (RuntimeException e) {
             client.shutdown();
             resources.shutdown();
-            throw new IllegalStateException("cannot connect to Redis at " + uri + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot connect to Redis at " + ServerConfig.redacted(uri) + ": "
+                    + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.switchboard.server.session;
 
+import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.Command;
 import java.util.concurrent.CompletionStage;
 
@@ -13,4 +14,11 @@ public interface CommandHandler {
 
     /** The session has ended (its connection closed or is closing); called once, on its loop. */
     void closed(Session session);
+
+    /**
+     * A frame the session answered with an error without serving it: it could not be read as a
+     * command ({@code type} {@code invalid}) or came over the command budget.
+     */
+    default void refused(String type, ErrorCode code) {
+    }
 }

@@ -46,6 +46,7 @@ public final class Session {
     private final Set<String> rooms = new LinkedHashSet<>();
     private final ArrayDeque<Inbound> inbox = new ArrayDeque<>();
     private State state = State.OPEN;
+    private int closeCode;
     /** Answers to commands that came over the connection itself go back over it. */
     private final Replies ownReplies = new Replies() {
         @Override
@@ -187,6 +188,7 @@ public final class Session {
             close(CloseCodes.RATE_LIMITED, "rate limited", true);
             return false;
         }
+        handler.refused(item.command != null ? item.command.type() : "invalid", ErrorCode.RATE_LIMITED);
         JsonNode commandId = item.command != null ? item.command.id() : item.error.id();
         item.replies.reply(ServerFrames.error(commandId, ErrorCode.RATE_LIMITED, "too many commands: slow down"));
         item.replies.done();
@@ -214,6 +216,7 @@ public final class Session {
         Inbound item;
         while (started && !busy && state == State.OPEN && (item = inbox.poll()) != null) {
             if (item.error != null) {
+                handler.refused("invalid", item.error.code());
                 item.replies.reply(ServerFrames.error(item.error.id(), item.error.code(), item.error.getMessage()));
                 item.replies.done();
                 continue;
@@ -423,6 +426,7 @@ public final class Session {
             return;
         }
         state = State.CLOSING;
+        closeCode = code;
         connection.send(ServerFrames.disconnect(code, reason, reconnect));
         connection.close(code, reason);
         // Later, not now: the hub may be iterating over the room sets this would change.
@@ -449,6 +453,11 @@ public final class Session {
         if (started && !busy) {
             handler.closed(this);
         }
+    }
+
+    /** The close code the server ended the session with, or {@code 0} when the peer ended it. */
+    public int closeCode() {
+        return closeCode;
     }
 
     /** Whether the session has ended (its connection is gone or going). */

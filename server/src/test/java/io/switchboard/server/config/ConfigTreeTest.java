@@ -119,6 +119,15 @@ class ConfigTreeTest {
     }
 
     @Test
+    void aRedisPasswordNeverShows() {
+        assertThat(ServerConfig.redacted("redis://:s3cret@redis.internal:6379")).isEqualTo("redis://:***@redis.internal:6379");
+        assertThat(ServerConfig.redacted("rediss://app:s3cret@redis:6380/0")).isEqualTo("rediss://app:***@redis:6380/0");
+        assertThat(ServerConfig.redacted("redis://redis:6379")).isEqualTo("redis://redis:6379");
+        ServerConfig config = ConfigTree.empty().set("redis", "redis://:s3cret@redis:6379").builder().build();
+        assertThat(ConfigTree.describe(config)).contains("redis://:***@redis:6379").doesNotContain("s3cret");
+    }
+
+    @Test
     void aBareNumberOfSecondsIsADuration() {
         assertThat(ConfigTree.parseDuration("x", "120")).isEqualTo(Duration.ofMinutes(2));
         assertThat(ConfigTree.parseDuration("x", "250ms")).isEqualTo(Duration.ofMillis(250));

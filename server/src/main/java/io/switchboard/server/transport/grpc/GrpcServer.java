@@ -112,7 +112,10 @@ public final class GrpcServer implements AutoCloseable {
     }
 
     /** Stops taking calls: new ones are refused, and clients are told to go (GOAWAY). */
-    public void shutdown() {
+    public synchronized void shutdown() {
+        if (server.isShutdown()) {
+            return;
+        }
         healthWatch.cancel(false);
         health.enterTerminalState();
         server.shutdown();

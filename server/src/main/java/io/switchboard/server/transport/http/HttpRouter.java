@@ -16,7 +16,9 @@ import io.switchboard.server.http.HttpResponses;
 import io.switchboard.server.transport.stream.StreamEndpoints;
 import io.switchboard.server.transport.websocket.WebSocketUpgrade;
 import java.io.IOException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,13 +32,15 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final ServerApi api;
     private final BooleanSupplier ready;
     private final BooleanSupplier accepting;
+    private final Supplier<CompletionStage<String>> metrics;
 
     /**
      * {@code ready}: what {@code /readyz} answers; {@code accepting}: whether new client
      * connections are taken (not while the node drains).
      */
     public HttpRouter(WebSocketUpgrade webSocket, StreamEndpoints streams, ServerApi api, BooleanSupplier ready,
-                      BooleanSupplier accepting) {
+                      BooleanSupplier accepting, Supplier<CompletionStage<String>> metrics) {
+        this.metrics = metrics;
         this.webSocket = webSocket;
         this.streams = streams;
         this.api = api;
@@ -79,11 +83,32 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             api.serve(ctx, request);
         } else if (path.equals("/healthz")) {
             probe(ctx, request, true, "ok\n");
+        } else if (path.equals("/metrics")) {
+            metrics(ctx, request);
         } else if (path.equals("/readyz")) {
             probe(ctx, request, ready.getAsBoolean(), ready.getAsBoolean() ? "ready\n" : "not ready\n");
         } else {
             HttpResponses.problem(ctx, request, HttpResponseStatus.NOT_FOUND, "no resource at " + path);
         }
+    }
+
+    /** {@code GET /metrics}: the Prometheus text exposition. */
+    private void metrics(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!HttpMethod.GET.equals(request.method())) {
+            HttpResponses.methodNotAllowed(ctx, request, "GET");
+            return;
+        }
+        boolean keepAlive = io.netty.handler.codec.http.HttpUtil.isKeepAlive(request);
+        metrics.get().whenComplete((text, failure) -> ctx.executor().execute(() -> {
+            if (failure != null) {
+                log.error("metrics scrape failed", failure);
+                HttpResponses.send(ctx, keepAlive, HttpResponses.problemResponse(
+                        HttpResponseStatus.INTERNAL_SERVER_ERROR, "metrics unavailable"));
+                return;
+            }
+            HttpResponses.send(ctx, keepAlive, HttpResponses.response(HttpResponseStatus.OK,
+                    "text/plain; version=0.0.4; charset=utf-8", text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }));
     }
 
     private static boolean opensConnection(String path) {
