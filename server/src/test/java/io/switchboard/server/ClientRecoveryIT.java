@@ -116,6 +116,8 @@ class ClientRecoveryIT {
         writer.client().join("small:room").join();
 
         reader.dropConnection();
+        // Published only once the connection is down, so that none of it can still arrive live.
+        await().atMost(Duration.ofSeconds(10)).until(() -> !reader.isOpen());
         for (int i = 0; i < 10; i++) {
             writer.client().publish("small:room", i).join();
         }

@@ -5,7 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.switchboard.client.Events;
 import io.switchboard.client.SwitchboardClient;
+import io.grpc.Status;
+import io.switchboard.protocol.grpc.v1.ServerFrame;
+import io.switchboard.server.testing.GrpcClient;
 import io.switchboard.server.testing.RawWebSocket;
+import io.switchboard.server.testing.SseStream;
 import io.switchboard.server.testing.Recorder;
 import io.switchboard.server.testing.TestClient;
 import io.switchboard.server.testing.TestCluster;
@@ -67,8 +71,21 @@ class DrainIT {
         });
         Recorder.until(() -> seen.messages("news").size() > 20);
         assertThat(get(cluster.node(0).httpUri("/readyz"))).isEqualTo(200);
+        SseStream sse = SseStream.open(HttpClient.newHttpClient(), cluster.node(0).httpUri("/sse/watcher"), -1);
+        sse.await(f -> f.path("type").asText().equals("connected"));
+        GrpcClient grpc = new GrpcClient(cluster.node(0));
+        GrpcClient.Session grpcSession = grpc.connect("caller");
+        grpcSession.await(ServerFrame::hasConnected);
 
         cluster.node(0).server().drain(Duration.ofSeconds(5));
+
+        // Every transport's clients were told to go elsewhere.
+        assertThat(sse.await(f -> f.path("type").asText().equals("disconnect")).data().path("code").asInt()).isEqualTo(1012);
+        await().atMost(Duration.ofSeconds(10)).until(sse::ended);
+        assertThat(grpcSession.ended().orTimeout(10, TimeUnit.SECONDS).join().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(grpcSession.frames()).anySatisfy(f -> assertThat(f.getDisconnect().getCode()).isEqualTo(1012));
+        grpc.close();
+        sse.close();
 
         assertThat(get(cluster.node(0).httpUri("/readyz"))).isEqualTo(503);
         assertThat(get(cluster.node(0).httpUri("/healthz"))).isEqualTo(200);
