@@ -26,8 +26,15 @@ public final class ProblemAggregator extends HttpObjectAggregator {
         }
         FullHttpResponse response = HttpResponses.problemResponse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                 "the body is larger than " + maxContentLength + " bytes");
-        // The rest of the body is still on its way: the connection cannot be reused.
-        HttpUtil.setKeepAlive(response, false);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        // The rest of the body may still be on its way. Closing now could reset the connection
+        // before the client reads this answer; instead the aggregator drops the rest of the body,
+        // and a keep-alive connection stays usable.
+        boolean keepAlive = HttpUtil.isKeepAlive(oversized);
+        HttpUtil.setKeepAlive(response, keepAlive);
+        if (keepAlive) {
+            ctx.writeAndFlush(response);
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 }
