@@ -7,6 +7,7 @@ import io.switchboard.client.Events;
 import io.switchboard.client.HandshakeRejectedException;
 import io.switchboard.client.SwitchboardClient;
 import io.switchboard.server.config.JwtSettings;
+import io.switchboard.server.history.HistoryOptions;
 import io.switchboard.server.testing.Recorder;
 import io.switchboard.server.testing.TestClient;
 import io.switchboard.server.testing.TestNode;
@@ -32,6 +33,8 @@ class SdkOverGrpcIT {
 
     @RegisterExtension
     final TestNode aging = new TestNode("aging", b -> b.commandRate(0, 1)
+            // The writer publishes as fast as it can: keep all of it, so that every gap is recoverable.
+            .defaultHistory(new HistoryOptions(1_000_000, Duration.ofMinutes(2)))
             .grpcMaxConnectionAge(Duration.ofSeconds(1), Duration.ofMillis(500)));
 
     private SwitchboardClient client;
