@@ -1,6 +1,7 @@
 package io.switchboard.cli;
 
 import io.switchboard.tools.bench.BenchCommand;
+import io.switchboard.tools.probe.ProbeCommand;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Real-time messaging server: rooms, direct messages and presence over WebSocket.",
-        subcommands = {ServeCommand.class, ConfigCommand.class, TokenCommand.class, BenchCommand.class})
+        subcommands = {ServeCommand.class, ConfigCommand.class, TokenCommand.class, BenchCommand.class, ProbeCommand.class})
 public final class Main implements Runnable {
     /** The system property logback.xml reads to pick its appender: {@code text} or {@code json}. */
     static final String LOG_FORMAT_PROPERTY = "switchboard.log.format";

@@ -37,11 +37,12 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "fanout", mixinStandardHelpOptions = true,
         description = "Subscribers in rooms, publishers at a fixed rate; latency of every delivery.")
-final class FanoutCommand implements Callable<Integer> {
+class FanoutCommand implements Callable<Integer> {
     private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-    @Parameters(index = "0", description = "Server base URL, e.g. ws://127.0.0.1:8080 (clients use /ws/{user}).")
-    URI url;
+    @Parameters(arity = "1..*", description = "Server base URL(s), e.g. ws://127.0.0.1:8080 (clients use /ws/{user}); "
+            + "with several, connections are spread over them in turn.")
+    List<URI> urls;
 
     @Option(names = "--subscribers", defaultValue = "1000", description = "Subscriber connections (default: ${DEFAULT-VALUE}).")
     int subscribers;
@@ -89,6 +90,11 @@ final class FanoutCommand implements Callable<Integer> {
     private volatile long windowStart = Long.MAX_VALUE;
     private volatile long windowEnd = Long.MAX_VALUE;
 
+    /** The scenario's name in reports. */
+    String scenario() {
+        return "fanout";
+    }
+
     @Override
     public Integer call() throws Exception {
         if (subscribers < 0 || rooms < 1 || publishers < 1 || rate <= 0 || size < 0 || duration <= 0
@@ -97,12 +103,13 @@ final class FanoutCommand implements Callable<Integer> {
                     "every count and duration must be positive, and source addresses 1 to 254");
         }
         EventLoopGroup group = ClientEventLoops.create(ioThreads, "bench");
-        Progress progress = new Progress("fanout");
+        Progress progress = new Progress(scenario());
         try {
             int[] members = new int[rooms];
             List<BenchConnection> connections = new ArrayList<>();
             progress.phase("connecting " + subscribers + " subscribers");
-            openAll(group, subscribers, i -> "bench-sub-" + i, i -> List.of(room(i % rooms)), members, connections, progress);
+            openAll(group, subscribers, 0, i -> "bench-sub-" + i, i -> List.of(room(i % rooms)), members, connections,
+                    progress);
             List<List<String>> publisherRooms = new ArrayList<>();
             for (int j = 0; j < publishers; j++) {
                 List<String> own = new ArrayList<>();
@@ -112,7 +119,10 @@ final class FanoutCommand implements Callable<Integer> {
                 publisherRooms.add(own);
             }
             List<BenchConnection> publisherConnections = new ArrayList<>();
-            openAll(group, publishers, j -> "bench-pub-" + j, publisherRooms::get, members, publisherConnections, progress);
+            // Publishers start on the last URL, so that with several nodes they publish from another
+            // node than most subscribers' first.
+            openAll(group, publishers, urls.size() - 1, j -> "bench-pub-" + j, publisherRooms::get, members,
+                    publisherConnections, progress);
             connections.addAll(publisherConnections);
 
             ProcessCpu server = serverPid == null ? null : new ProcessCpu(serverPid);
@@ -176,7 +186,7 @@ final class FanoutCommand implements Callable<Integer> {
                 total.getValueAtPercentile(99) / 1000.0, total.getValueAtPercentile(99.9) / 1000.0,
                 total.getMaxValue() / 1000.0);
         long inWindow = publishedInWindow.get();
-        return new FanoutReport("fanout", url.toString(), subscribers, rooms, publishers, rate, size, duration,
+        return new FanoutReport(scenario(), urls.stream().map(URI::toString).collect(java.util.stream.Collectors.joining(" ")), subscribers, rooms, publishers, rate, size, duration,
                 inWindow, inWindow / duration, expectedDeliveries, deliveries,
                 Math.max(0, expectedDeliveries - deliveries), errors.sum(), deliveries / duration, lat,
                 serverCpu, serverCpu == null || deliveries == 0 ? null : serverCpu * 1e6 / deliveries, selfCpu);
@@ -212,7 +222,7 @@ final class FanoutCommand implements Callable<Integer> {
         }, 0, 1, TimeUnit.MILLISECONDS);
     }
 
-    private void openAll(EventLoopGroup group, int count, IntFunction<String> user,
+    private void openAll(EventLoopGroup group, int count, int urlOffset, IntFunction<String> user,
                          IntFunction<List<String>> roomsOf, int[] members,
                          List<BenchConnection> out, Progress progress) throws InterruptedException {
         Semaphore inFlight = new Semaphore(256);
@@ -221,7 +231,7 @@ final class FanoutCommand implements Callable<Integer> {
         for (int i = 0; i < count; i++) {
             inFlight.acquire();
             String userId = user.apply(i);
-            URI uri = url.resolve("/ws/" + URLEncoder.encode(userId, StandardCharsets.UTF_8));
+            URI uri = urls.get((i + urlOffset) % urls.size()).resolve("/ws/" + URLEncoder.encode(userId, StandardCharsets.UTF_8));
             InetAddress source = sourceAddress(i);
             BenchConnection connection = BenchConnection.open(group, uri, source,
                     new Counting());
