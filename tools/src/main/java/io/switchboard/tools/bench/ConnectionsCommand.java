@@ -77,11 +77,11 @@ final class ConnectionsCommand implements Callable<Integer> {
     record Report(@JsonProperty("scenario") String scenario, @JsonProperty("url") String url,
                   @JsonProperty("connections") int connections, @JsonProperty("opened") long opened,
                   @JsonProperty("failed") long failed, @JsonProperty("connect_ms") Latency connectMs,
-                  @JsonProperty("server_connections") double serverConnections,
-                  @JsonProperty("heap_bytes_before") double heapBefore, @JsonProperty("heap_bytes_after") double heapAfter,
-                  @JsonProperty("direct_bytes_before") double directBefore,
-                  @JsonProperty("direct_bytes_after") double directAfter,
-                  @JsonProperty("bytes_per_connection") double bytesPerConnection) {
+                  @JsonProperty("server_connections") Double serverConnections,
+                  @JsonProperty("heap_bytes_before") Double heapBefore, @JsonProperty("heap_bytes_after") Double heapAfter,
+                  @JsonProperty("direct_bytes_before") Double directBefore,
+                  @JsonProperty("direct_bytes_after") Double directAfter,
+                  @JsonProperty("bytes_per_connection") Double bytesPerConnection) {
     }
 
     record Latency(@JsonProperty("p50") double p50, @JsonProperty("p90") double p90, @JsonProperty("p99") double p99,
@@ -137,13 +137,15 @@ final class ConnectionsCommand implements Callable<Integer> {
             progress.done();
 
             Histogram h = connectLatency.getIntervalHistogram();
-            double perConnection = opened.get() == 0 ? 0
+            boolean measured = before != null && after != null;
+            Double perConnection = !measured || opened.get() == 0 ? null
                     : ((after.heap - before.heap) + (after.direct - before.direct)) / opened.get();
             Report report = new Report("connections", url.toString(), count, opened.get(), failed.get(),
                     new Latency(h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
                             h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0,
                             h.getMaxValue() / 1000.0),
-                    after.connections, before.heap, after.heap, before.direct, after.direct, perConnection);
+                    measured ? after.connections : null, measured ? before.heap : null, measured ? after.heap : null,
+                    measured ? before.direct : null, measured ? after.direct : null, perConnection);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
@@ -160,10 +162,14 @@ final class ConnectionsCommand implements Callable<Integer> {
 
     private static void print(PrintWriter out, Report r) {
         out.printf(Locale.ROOT, "%-16s %s%n", "scenario", "connections against " + r.url());
-        out.printf(Locale.ROOT, "%-16s %d of %d (%d failed); the server counts %.0f%n", "opened", r.opened(),
-                r.connections(), r.failed(), r.serverConnections());
+        out.printf(Locale.ROOT, "%-16s %d of %d (%d failed)%n", "opened", r.opened(), r.connections(), r.failed());
         out.printf(Locale.ROOT, "%-16s p50 %.2f, p90 %.2f, p99 %.2f, p99.9 %.2f, max %.2f ms%n", "connect",
                 r.connectMs().p50(), r.connectMs().p90(), r.connectMs().p99(), r.connectMs().p999(), r.connectMs().max());
+        if (r.bytesPerConnection() == null) {
+            out.printf(Locale.ROOT, "%-16s %s%n", "server memory", "not measured (no Switchboard /metrics)");
+            return;
+        }
+        out.printf(Locale.ROOT, "%-16s %.0f%n", "server counts", r.serverConnections());
         out.printf(Locale.ROOT, "%-16s heap %.1f -> %.1f MiB, direct %.1f -> %.1f MiB%n", "server memory",
                 r.heapBefore() / 1048576, r.heapAfter() / 1048576, r.directBefore() / 1048576, r.directAfter() / 1048576);
         out.printf(Locale.ROOT, "%-16s %.0f bytes (%.1f KiB)%n", "per connection", r.bytesPerConnection(),
@@ -175,6 +181,17 @@ final class ConnectionsCommand implements Callable<Integer> {
     }
 
     private static Memory sample(HttpClient http, URI metrics, int seconds, Progress progress)
+            throws InterruptedException {
+        try {
+            return samples(http, metrics, seconds, progress);
+        } catch (IOException | IllegalStateException e) {
+            progress.phase("cannot read server memory from " + metrics + " (" + e.getMessage()
+                    + "); going on without it");
+            return null;
+        }
+    }
+
+    private static Memory samples(HttpClient http, URI metrics, int seconds, Progress progress)
             throws IOException, InterruptedException {
         double heap = Double.MAX_VALUE;
         double direct = Double.MAX_VALUE;
@@ -183,7 +200,12 @@ final class ConnectionsCommand implements Callable<Integer> {
             if (s > 0) {
                 progress.sleepTick();
             }
-            String text = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(metrics).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200 || !response.body().contains("jvm_memory_used_bytes")) {
+                throw new IllegalStateException("no Switchboard metrics there (status " + response.statusCode() + ")");
+            }
+            String text = response.body();
             heap = Math.min(heap, sum(text, "jvm_memory_used_bytes", "area=\"heap\""));
             direct = Math.min(direct, sum(text, "netty_direct_memory_used_bytes", ""));
             connections = sum(text, "switchboard_connections", "");

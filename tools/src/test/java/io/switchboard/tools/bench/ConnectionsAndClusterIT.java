@@ -55,6 +55,20 @@ class ConnectionsAndClusterIT {
     }
 
     @Test
+    void withoutMetricsTheConnectionsAreStillMeasured() throws Exception {
+        SwitchboardServer server = start(ServerConfig.builder());
+        StringWriter out = new StringWriter();
+        int port = server.address().getPort();
+        int exit = new CommandLine(new ConnectionsCommand()).setOut(new PrintWriter(out)).execute(
+                "ws://127.0.0.1:" + port, "--connections", "20", "--hold", "1", "--baseline", "1",
+                "--metrics", "http://127.0.0.1:" + port + "/not-metrics", "--json");
+        assertThat(exit).isZero();
+        JsonNode report = Json.mapper().readTree(out.toString());
+        assertThat(report.path("opened").asLong()).isEqualTo(20);
+        assertThat(report.path("bytes_per_connection").isNull()).isTrue();
+    }
+
+    @Test
     void clusterSpreadsClientsOverNodesAndCountsEveryDelivery() throws Exception {
         redis = RedisServer.start();
         List<String> urls = new ArrayList<>();
