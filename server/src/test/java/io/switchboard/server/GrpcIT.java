@@ -304,6 +304,48 @@ class GrpcIT {
     }
 
     @Test
+    void eachPublicationOfAStreamSpendsTheKeysBudget() {
+        CompletableFuture<PublishSummary> summary = new CompletableFuture<>();
+        StreamObserver<PublishRequest> stream = ServerApiGrpc.newStub(grpc(secure).channel())
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(header(API_KEY, KEY)))
+                .publishStream(new StreamObserver<>() {
+                    @Override
+                    public void onNext(PublishSummary value) {
+                        summary.complete(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        summary.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        summary.complete(null);
+                    }
+                });
+        for (int i = 0; i < 10; i++) {
+            stream.onNext(PublishRequest.newBuilder().setRoom("lobby").setContent(text("m" + i)).build());
+        }
+        stream.onCompleted();
+        PublishSummary result = summary.orTimeout(10, TimeUnit.SECONDS).join();
+        // The call took one of the key's 3 tokens; the stream gets the other 2 (and a refill at most).
+        assertThat(result.getPublished()).isBetween(2L, 3L);
+        assertThat(result.getFailed()).isEqualTo(10 - result.getPublished());
+        assertThat(result.getFailuresList()).allSatisfy(f -> assertThat(f.getCode()).isEqualTo("rate_limited"));
+    }
+
+    @Test
+    void anInsecureUserIdIsPercentDecodedAndPlusIsItself() {
+        GrpcClient client = grpc(node);
+        GrpcClient.Session plus = client.connect(header(USER_ID, "a+b%20c"), true);
+        assertThat(plus.await(ServerFrame::hasConnected).getConnected().getUserId()).isEqualTo("a+b c");
+        assertThat(client.connect(header(USER_ID, "bad%zz"), true).ended().orTimeout(10, TimeUnit.SECONDS).join()
+                .getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        plus.cancel();
+    }
+
+    @Test
     void aSessionThatStopsReadingIsClosedAsASlowConsumerWhileOthersGoOn() {
         TestClient writer = node.connect("writer", b -> { });
         writer.client().join("flood").join();

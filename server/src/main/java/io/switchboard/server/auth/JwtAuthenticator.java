@@ -8,6 +8,8 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyOperation;
+import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.proc.BadJOSEException;
@@ -48,6 +50,7 @@ import java.util.Set;
  * with a small leeway for clocks.
  */
 public final class JwtAuthenticator implements Authenticator {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JwtAuthenticator.class);
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
 
     public JwtAuthenticator(JwtSettings settings) {
@@ -67,6 +70,12 @@ public final class JwtAuthenticator implements Authenticator {
                 for (JWK key : JWKSet.load(settings.jwks().toFile()).getKeys()) {
                     if (key.isPrivate()) {
                         throw new IllegalArgumentException("the JWKS file holds a private key; give public keys only");
+                    }
+                    if (KeyUse.ENCRYPTION.equals(key.getKeyUse())
+                            || key.getKeyOperations() != null && !key.getKeyOperations().contains(KeyOperation.VERIFY)) {
+                        // RFC 7517: a key meant for encryption must not verify signatures.
+                        log.info("JWKS key {} is not for verifying signatures; not used", key.getKeyID());
+                        continue;
                     }
                     slots.add(KeySlot.of(key, true));
                 }
@@ -117,6 +126,10 @@ public final class JwtAuthenticator implements Authenticator {
                 if (key instanceof OctetSequenceKey) {
                     verification = ((OctetSequenceKey) key).toSecretKey();
                 } else if (key instanceof RSAKey) {
+                    if (key.size() < 2048) {
+                        throw new IllegalArgumentException("an RSA key must have at least 2048 bits, "
+                                + (key.getKeyID() == null ? "one" : "'" + key.getKeyID() + "'") + " has " + key.size());
+                    }
                     verification = ((RSAKey) key).toRSAPublicKey();
                 } else if (key instanceof ECKey) {
                     verification = ((ECKey) key).toECPublicKey();

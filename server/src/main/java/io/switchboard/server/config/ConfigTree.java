@@ -145,13 +145,23 @@ public final class ConfigTree {
 
     /** Adds an API key; a key of the same name is replaced. */
     public ConfigTree apiKey(String name, String key) {
-        parent("api-keys." + name).put(name, key);
+        // Names may hold dots: written as one field, not as a dotted path.
+        parent("api-keys.x").put(name, key);
         return this;
     }
 
     /** Sets one option of a namespace ({@code publish}, {@code presence}, {@code history.size}, ...). */
     public ConfigTree namespace(String namespace, String option, String value) {
-        return set("namespaces." + namespace + "." + option, value);
+        JsonNode options = parent("namespaces.x").get(namespace);
+        ObjectNode node = options instanceof ObjectNode ? (ObjectNode) options
+                : parent("namespaces.x").putObject(namespace);
+        String[] path = option.split("\\.");
+        for (int i = 0; i < path.length - 1; i++) {
+            JsonNode child = node.get(path[i]);
+            node = child instanceof ObjectNode ? (ObjectNode) child : node.putObject(path[i]);
+        }
+        node.put(path[path.length - 1], value);
+        return this;
     }
 
     private ObjectNode parent(String key) {
@@ -522,7 +532,10 @@ public final class ConfigTree {
         }
 
         private void collectLeaves(String prefix, JsonNode node, List<String> unknown) {
-            if (read.contains(prefix)) {
+            if (read.contains(prefix) || node.isNull() || node.isObject() && node.isEmpty() && !prefix.isEmpty()
+                    && (KEYS.keySet().stream().anyMatch(k -> k.startsWith(prefix + ".")) || prefix.equals("namespaces")
+                    || prefix.equals("api-keys"))) {
+                // Read, or an empty section of settings that exist ('jwt:' with nothing under it).
                 return;
             }
             if (node.isObject() && node.size() > 0) {

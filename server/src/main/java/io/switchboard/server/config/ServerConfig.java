@@ -811,8 +811,8 @@ public final class ServerConfig {
             require(jwt.jwks() == null || java.nio.file.Files.isReadable(jwt.jwks()), "jwt.jwks", "cannot read " + jwt.jwks());
             require(!jwt.leeway().isNegative() && jwt.leeway().compareTo(Duration.ofMinutes(5)) <= 0, "jwt.leeway",
                     "must be 0 to 5 minutes");
-            namespacePolicies.keySet().forEach(ns -> require(ns.matches("[A-Za-z0-9_.-]{1,64}"), "namespaces",
-                    "a namespace is 1 to 64 of A-Z a-z 0-9 _ . -, was '" + ns + "'"));
+            namespacePolicies.keySet().forEach(ns -> require(ns.matches("[A-Za-z0-9_-]{1,64}"), "namespaces",
+                    "a namespace is 1 to 64 of A-Z a-z 0-9 _ -, was '" + ns + "'"));
             apiKeys.forEach((name, key) -> {
                 require(name.matches("[A-Za-z0-9_.-]{1,64}"), "api-keys",
                         "a key's name is 1 to 64 of A-Z a-z 0-9 _ . -, was '" + name + "'");

@@ -91,7 +91,6 @@ final class HubShard {
                 loop.execute(this::drain);
             } catch (RejectedExecutionException e) {
                 // The node is shutting down and its connections with it: nobody is left to deliver to.
-                discardPending();
                 drainScheduled.set(false);
                 discardPending();
             }
@@ -123,7 +122,13 @@ final class HubShard {
         }
         flushTouched();
         if (!pending.isEmpty() && drainScheduled.compareAndSet(false, true)) {
-            loop.execute(this::drain);
+            try {
+                loop.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                // The loop is shutting down with its connections: nobody is left to deliver to.
+                discardPending();
+                drainScheduled.set(false);
+            }
         }
     }
 

@@ -46,9 +46,23 @@ public final class NodeMetrics implements FanoutListener, AutoCloseable {
     private final AtomicLong rooms = new AtomicLong();
     private final AtomicLong users = new AtomicLong();
     private final Counter brokerReconnects;
-    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final JvmGcMetrics gc;
 
+    /** Meters of a node, with the JVM's and Netty's own. */
     public NodeMetrics(String nodeId) {
+        this(nodeId, true);
+    }
+
+    /**
+     * Meters of the node alone, without the JVM's (which listen to the garbage collector until
+     * closed): for nodes made without a server around them, as in unit tests.
+     */
+    public static NodeMetrics nodeOnly(String nodeId) {
+        return new NodeMetrics(nodeId, false);
+    }
+
+    private NodeMetrics(String nodeId, boolean process) {
+        this.gc = process ? new JvmGcMetrics() : null;
         registry.config().commonTags("node", nodeId);
         roomPublications = Counter.builder("switchboard.publications").tag("target", "room")
                 .description("Messages published to rooms, by clients and the server API").register(registry);
@@ -71,6 +85,9 @@ public final class NodeMetrics implements FanoutListener, AutoCloseable {
                 .description("Times the connection to the broker (Redis) came back after it was lost").register(registry);
         for (String transport : new String[] {"websocket", "sse", "poll", "grpc", "grpc-subscribe"}) {
             connections(transport);
+        }
+        if (!process) {
+            return;
         }
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
@@ -182,7 +199,9 @@ public final class NodeMetrics implements FanoutListener, AutoCloseable {
 
     @Override
     public void close() {
-        gc.close();
+        if (gc != null) {
+            gc.close();
+        }
         registry.close();
     }
 }

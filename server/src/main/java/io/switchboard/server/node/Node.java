@@ -81,7 +81,7 @@ public final class Node implements CommandHandler {
     /** A node whose clients refresh their tokens through {@code authenticator}; {@code clock} gives epoch millis. */
     public Node(ServerConfig config, Hub hub, Broker broker, PresenceStore presence, HistoryStore history,
                 Authenticator authenticator, LongSupplier clock) {
-        this(config, hub, broker, presence, history, authenticator, new NodeMetrics(config.nodeId()), clock);
+        this(config, hub, broker, presence, history, authenticator, NodeMetrics.nodeOnly(config.nodeId()), clock);
     }
 
     /** A node that counts what it does in {@code metrics}. */

@@ -119,6 +119,14 @@ class ConfigTreeTest {
     }
 
     @Test
+    void emptySectionsAndDottedKeyNamesAreFine() throws IOException {
+        ServerConfig config = ConfigTree.read(file("jwt:\nnamespaces: {}\napi-keys:\n  ci.bot: ci-bot-key-0123456789\n"))
+                .apiKey("ops.team", "ops-team-key-0123456789").builder().build();
+        assertThat(config.apiKeys()).containsOnlyKeys("ci.bot", "ops.team");
+        assertThat(config.jwt().configured()).isFalse();
+    }
+
+    @Test
     void aRedisPasswordNeverShows() {
         assertThat(ServerConfig.redacted("redis://:s3cret@redis.internal:6379")).isEqualTo("redis://:***@redis.internal:6379");
         assertThat(ServerConfig.redacted("rediss://app:s3cret@redis:6380/0")).isEqualTo("rediss://app:***@redis:6380/0");

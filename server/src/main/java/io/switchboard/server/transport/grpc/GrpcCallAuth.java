@@ -36,6 +36,8 @@ final class GrpcCallAuth implements ServerInterceptor {
     static final Context.Key<String> API_CALLER = Context.key("switchboard-api-caller");
     /** The caller's IP address. */
     static final Context.Key<String> PEER = Context.key("switchboard-peer");
+    /** The server API budget the call spends: its key's, or its address's when keys are not required. */
+    static final Context.Key<String> RATE_KEY = Context.key("switchboard-rate-key");
 
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     static final Metadata.Key<String> USER_ID = Metadata.Key.of("x-user-id", Metadata.ASCII_STRING_MARSHALLER);
@@ -71,7 +73,9 @@ final class GrpcCallAuth implements ServerInterceptor {
             context = context.withValue(IDENTITY, identity);
         } else if (ServerApiGrpc.SERVICE_NAME.equals(service)) {
             String caller = keys.required() ? keys.caller(headers.get(AUTHORIZATION), headers.get(API_KEY)) : "server-api";
-            RateLimiter.Decision rate = limiter.take(caller != null ? "key:" + caller : "ip:" + peer);
+            // As for REST: a valid key's budget, else the address's.
+            String rateKey = keys.required() && caller != null ? "key:" + caller : "ip:" + peer;
+            RateLimiter.Decision rate = limiter.take(rateKey);
             if (!rate.allowed()) {
                 Metadata trailers = new Metadata();
                 trailers.put(RETRY_AFTER, Long.toString(rate.retryAfterSeconds()));
@@ -82,7 +86,7 @@ final class GrpcCallAuth implements ServerInterceptor {
                 return refuse(call, Status.UNAUTHENTICATED.withDescription(
                         "the server API needs a key: 'authorization: Bearer <key>' or 'x-api-key: <key>'"), new Metadata());
             }
-            context = context.withValue(API_CALLER, caller);
+            context = context.withValue(API_CALLER, caller).withValue(RATE_KEY, rateKey);
         }
         return Contexts.interceptCall(context, call, headers, next);
     }
@@ -96,19 +100,30 @@ final class GrpcCallAuth implements ServerInterceptor {
             }
             String token = authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).trim() : "";
             Identity identity = authenticator.verify(token);
-            String claimed = headers.get(USER_ID);
+            String claimed = userId(headers);
             if (claimed != null && !claimed.equals(identity.userId())) {
                 throw new AuthenticationException("the token is for another user than x-user-id", true);
             }
             return identity;
         }
-        String raw = headers.get(USER_ID);
-        // Percent-encoded, as metadata is ASCII and user ids need not be.
-        String user = raw == null ? null : QueryStringDecoder.decodeComponent(raw);
+        String user = userId(headers);
         if (user == null || !Names.isValidUserId(user)) {
             throw new AuthenticationException("insecure mode: name the user in 'x-user-id' (" + Names.USER_RULE + ")");
         }
         return Identity.unverified(user);
+    }
+
+    /** {@code x-user-id}, percent-decoded (metadata is ASCII, user ids need not be); {@code +} is itself. */
+    private static String userId(Metadata headers) throws AuthenticationException {
+        String raw = headers.get(USER_ID);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return QueryStringDecoder.decodeComponent(raw.replace("+", "%2B"));
+        } catch (IllegalArgumentException e) {
+            throw new AuthenticationException("x-user-id is not valid percent-encoding");
+        }
     }
 
     private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status, Metadata trailers) {

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.switchboard.protocol.CloseCodes;
 import io.switchboard.server.hub.FrameEncoding;
 import io.switchboard.server.session.Connection;
 import io.switchboard.server.session.Session;
@@ -166,7 +167,8 @@ final class GrpcConnection implements Connection {
 
     @Override
     public void close(int code, String reason) {
-        fail(GrpcStatuses.ofClose(code).withDescription(reason));
+        // A slow consumer would not read what waits anyway: it goes at once, unsent.
+        end(GrpcStatuses.ofClose(code).withDescription(reason), code == CloseCodes.SLOW_CONSUMER);
     }
 
     /**
@@ -174,12 +176,15 @@ final class GrpcConnection implements Connection {
      * among it), or after the close timeout, whichever comes first.
      */
     void fail(Status status) {
+        end(status, false);
+    }
+
+    private void end(Status status, boolean now) {
         if (closing != null || finished) {
             return;
         }
         closing = status;
-        if (queue.isEmpty() || status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
-            // A slow consumer would not read what waits anyway.
+        if (queue.isEmpty() || now) {
             finish();
         } else {
             closeTimer = loop.schedule(this::finish, closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -200,8 +205,17 @@ final class GrpcConnection implements Connection {
         } else {
             out.onError(closing.asRuntimeException());
         }
+        endSession();
+    }
+
+    /**
+     * Forgets the session in a task of its own: this may run inside the hub's fan-out over the
+     * session's room, which must not change under it.
+     */
+    private void endSession() {
         if (session != null) {
-            session.end();
+            Session ended = session;
+            loop.execute(ended::end);
         }
     }
 
@@ -212,9 +226,7 @@ final class GrpcConnection implements Connection {
         if (closeTimer != null) {
             closeTimer.cancel(false);
         }
-        if (session != null) {
-            session.end();
-        }
+        endSession();
     }
 
     /** The client finished sending: the server finishes too, like a WebSocket close handshake. */

@@ -46,6 +46,7 @@ import io.switchboard.protocol.grpc.v1.UserStatusReply;
 import io.switchboard.protocol.grpc.v1.UserStatusRequest;
 import io.switchboard.server.auth.Identity;
 import io.switchboard.server.config.ServerConfig;
+import io.switchboard.server.limits.RateLimiter;
 import io.switchboard.server.node.Node;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,6 +72,8 @@ final class ServerApiCalls {
     /** Publications of one {@code PublishStream} in flight at once. */
     private static final int PUBLISH_WINDOW = 64;
     private static final int MAX_BROADCAST_ROOMS = 100;
+    /** Rooms and failures a summary lists; the rest are only counted, so a stream's state stays bounded. */
+    private static final int MAX_LISTED = 1000;
 
     /** {@code Subscribe} with its events already serialized. */
     static final MethodDescriptor<SubscribeRequest, byte[]> SUBSCRIBE = ServerApiGrpc.getSubscribeMethod().toBuilder(
@@ -79,11 +82,14 @@ final class ServerApiCalls {
     private final ServerConfig config;
     private final Node node;
     private final EventLoopFinder loops;
+    private final RateLimiter limiter;
 
-    ServerApiCalls(ServerConfig config, Node node, EventLoopFinder loops) {
+    /** {@code limiter}: the server API's budgets, which each publication of a stream spends too. */
+    ServerApiCalls(ServerConfig config, Node node, EventLoopFinder loops, RateLimiter limiter) {
         this.config = config;
         this.node = node;
         this.loops = loops;
+        this.limiter = limiter;
     }
 
     /** The service, with {@code Subscribe} answering serialized events and the rest generated stubs' types. */
@@ -200,6 +206,7 @@ final class ServerApiCalls {
         ServerCallStreamObserver<PublishSummary> out = (ServerCallStreamObserver<PublishSummary>) responses;
         out.disableAutoRequest();
         EventLoop loop = loops.current();
+        String rateKey = GrpcCallAuth.RATE_KEY.get();
         PublishRun run = new PublishRun(out);
         out.setOnCancelHandler(() -> loops.run(loop, () -> run.cancelled = true));
         out.request(PUBLISH_WINDOW);
@@ -208,11 +215,17 @@ final class ServerApiCalls {
             public void onNext(PublishRequest request) {
                 long index = run.received++;
                 CompletionStage<StreamPosition> published;
-                try {
-                    published = node.publishToRoom(room(request.getRoom()), from(request.getFrom()),
-                            content(request.getContent()));
-                } catch (StatusRuntimeException refused) {
-                    published = CompletableFuture.failedFuture(refused);
+                RateLimiter.Decision rate = limiter.take(rateKey);
+                if (!rate.allowed()) {
+                    published = CompletableFuture.failedFuture(Status.RESOURCE_EXHAUSTED.withDescription(
+                            "rate limit of " + rate.limit() + " requests exceeded").asRuntimeException());
+                } else {
+                    try {
+                        published = node.publishToRoom(room(request.getRoom()), from(request.getFrom()),
+                                content(request.getContent()));
+                    } catch (StatusRuntimeException refused) {
+                        published = CompletableFuture.failedFuture(refused);
+                    }
                 }
                 run.inFlight++;
                 published.whenComplete((position, failure) -> loops.run(loop, () -> {
@@ -248,6 +261,8 @@ final class ServerApiCalls {
         final List<PublishFailure> failures = new ArrayList<>();
         long received;
         long published;
+        long failed;
+        long roomsOmitted;
         int inFlight;
         boolean ended;
         boolean cancelled;
@@ -260,11 +275,23 @@ final class ServerApiCalls {
         void record(long index, String room, StreamPosition position, Throwable failure) {
             if (failure == null) {
                 published++;
-                RoomRange.Builder range = rooms.computeIfAbsent(room, r -> RoomRange.newBuilder().setRoom(r)
-                        .setFirstOffset(position.offset()).setLastOffset(position.offset()));
+                RoomRange.Builder range = rooms.get(room);
+                if (range == null) {
+                    if (rooms.size() >= MAX_LISTED) {
+                        roomsOmitted++;
+                        return;
+                    }
+                    range = RoomRange.newBuilder().setRoom(room).setFirstOffset(position.offset())
+                            .setLastOffset(position.offset());
+                    rooms.put(room, range);
+                }
                 range.setFirstOffset(Math.min(range.getFirstOffset(), position.offset()))
                         .setLastOffset(Math.max(range.getLastOffset(), position.offset()))
                         .setCount(range.getCount() + 1);
+                return;
+            }
+            failed++;
+            if (failures.size() >= MAX_LISTED) {
                 return;
             }
             Status status = status(failure);
@@ -277,7 +304,8 @@ final class ServerApiCalls {
                 return;
             }
             answered = true;
-            PublishSummary.Builder summary = PublishSummary.newBuilder().setPublished(published).addAllFailures(failures);
+            PublishSummary.Builder summary = PublishSummary.newBuilder().setPublished(published).addAllFailures(failures)
+                    .setFailed(failed).setRoomsOmitted(roomsOmitted);
             rooms.values().forEach(summary::addRooms);
             out.onNext(summary.build());
             out.onCompleted();
@@ -389,7 +417,7 @@ final class ServerApiCalls {
             case NOT_FOUND:
                 return ErrorCode.NOT_FOUND.wireName();
             case RESOURCE_EXHAUSTED:
-                return ErrorCode.LIMIT_EXCEEDED.wireName();
+                return ErrorCode.RATE_LIMITED.wireName();
             case UNAVAILABLE:
                 return ErrorCode.UNAVAILABLE.wireName();
             default:
