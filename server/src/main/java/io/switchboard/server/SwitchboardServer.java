@@ -69,6 +69,9 @@ public final class SwitchboardServer implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
     private volatile boolean running = true;
     private volatile boolean draining;
+    /** Set by the first of drain() and close() to start each, so that neither runs twice. */
+    private final java.util.concurrent.atomic.AtomicBoolean drainStarted = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean closeStarted = new java.util.concurrent.atomic.AtomicBoolean();
 
     private SwitchboardServer(ServerConfig config) {
         this.config = config;
@@ -198,7 +201,7 @@ public final class SwitchboardServer implements AutoCloseable {
      * {@code timeout} for the clients to go. {@link #close()} does the rest.
      */
     public void drain(Duration timeout) {
-        if (!running || draining) {
+        if (!running || !drainStarted.compareAndSet(false, true)) {
             return;
         }
         draining = true;
@@ -261,7 +264,7 @@ public final class SwitchboardServer implements AutoCloseable {
     /** Stops accepting, closes every connection, and releases the event loops. */
     @Override
     public void close() {
-        if (!running) {
+        if (!closeStarted.compareAndSet(false, true)) {
             return;
         }
         running = false;

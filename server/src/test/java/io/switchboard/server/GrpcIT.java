@@ -74,6 +74,9 @@ class GrpcIT {
             .apiKey("backend", KEY)
             .apiRate(1, 3));
 
+    @RegisterExtension
+    final TestNode limited = new TestNode("limited", b -> b.maxConnectionsPerUser(1));
+
     private final List<GrpcClient> clients = new ArrayList<>();
 
     private GrpcClient grpc(TestNode target) {
@@ -333,6 +336,19 @@ class GrpcIT {
         assertThat(result.getPublished()).isBetween(2L, 3L);
         assertThat(result.getFailed()).isEqualTo(10 - result.getPublished());
         assertThat(result.getFailuresList()).allSatisfy(f -> assertThat(f.getCode()).isEqualTo("rate_limited"));
+    }
+
+    @Test
+    void subscribeStreamsCountAgainstTheConnectionLimits() {
+        List<SubscribeEvent> first = new CopyOnWriteArrayList<>();
+        CompletableFuture<Status> firstEnded = new CompletableFuture<>();
+        SubscribeRequest request = SubscribeRequest.newBuilder().addRooms(RoomSubscription.newBuilder().setRoom("a")).build();
+        ServerApiGrpc.newStub(grpc(limited).channel()).subscribe(request, recorder(first, firstEnded));
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.stream().anyMatch(SubscribeEvent::hasSubscribed));
+        CompletableFuture<Status> secondEnded = new CompletableFuture<>();
+        ServerApiGrpc.newStub(grpc(limited).channel()).subscribe(request, recorder(new CopyOnWriteArrayList<>(), secondEnded));
+        assertThat(secondEnded.orTimeout(10, TimeUnit.SECONDS).join().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(firstEnded).isNotDone();
     }
 
     @Test

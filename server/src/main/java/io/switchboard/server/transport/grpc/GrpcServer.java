@@ -64,7 +64,7 @@ public final class GrpcServer implements AutoCloseable {
                                 .addMethod(ClientSessions.CONNECT).build())
                 .addMethod(ClientSessions.CONNECT, new ClientSessions(config, node, limits, finder).handler())
                 .build();
-        ServerServiceDefinition api = new ServerApiCalls(config, node, finder, apiLimiter).service();
+        ServerServiceDefinition api = new ServerApiCalls(config, node, finder, apiLimiter, limits).service();
         HealthStatusManager health = new HealthStatusManager();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
                 .bossEventLoopGroup(loops.group())

@@ -46,6 +46,8 @@ import io.switchboard.protocol.grpc.v1.UserStatusReply;
 import io.switchboard.protocol.grpc.v1.UserStatusRequest;
 import io.switchboard.server.auth.Identity;
 import io.switchboard.server.config.ServerConfig;
+import io.switchboard.server.limits.ConnectionLimits;
+import io.switchboard.server.limits.LimitExceededException;
 import io.switchboard.server.limits.RateLimiter;
 import io.switchboard.server.node.Node;
 import java.io.IOException;
@@ -83,13 +85,18 @@ final class ServerApiCalls {
     private final Node node;
     private final EventLoopFinder loops;
     private final RateLimiter limiter;
+    private final ConnectionLimits limits;
 
-    /** {@code limiter}: the server API's budgets, which each publication of a stream spends too. */
-    ServerApiCalls(ServerConfig config, Node node, EventLoopFinder loops, RateLimiter limiter) {
+    /**
+     * {@code limiter}: the server API's budgets, which each publication of a stream spends too;
+     * {@code limits}: the connection limits, which {@code Subscribe} streams count against.
+     */
+    ServerApiCalls(ServerConfig config, Node node, EventLoopFinder loops, RateLimiter limiter, ConnectionLimits limits) {
         this.config = config;
         this.node = node;
         this.loops = loops;
         this.limiter = limiter;
+        this.limits = limits;
     }
 
     /** The service, with {@code Subscribe} answering serialized events and the rest generated stubs' types. */
@@ -327,6 +334,20 @@ final class ServerApiCalls {
             }
         }
         String caller = GrpcCallAuth.API_CALLER.get();
+        // A backend's streams count like a user's connections: per address, and per key name.
+        ConnectionLimits.Ticket ticket;
+        try {
+            ticket = limits.admit(GrpcCallAuth.PEER.get());
+            try {
+                ticket.user(caller);
+            } catch (LimitExceededException e) {
+                ticket.release();
+                throw e;
+            }
+        } catch (LimitExceededException e) {
+            out.onError(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
         EventLoop loop = loops.current();
         GrpcConnection[] self = new GrpcConnection[1];
         Function<byte[], byte[]> ownFrames = json -> {
@@ -351,7 +372,7 @@ final class ServerApiCalls {
         out.setOnReadyHandler(() -> loops.run(loop, connection::onReady));
         out.setOnCancelHandler(() -> loops.run(loop, connection::peerGone));
         loops.run(loop, () -> {
-            connection.attach(node.open(Identity.backend(caller), connection, null, null));
+            connection.attach(node.open(Identity.backend(caller), connection, null, ticket::release));
             int n = 0;
             for (RoomSubscription subscription : request.getRoomsList()) {
                 ObjectNode join = Json.mapper().createObjectNode().put("type", "join_room").put("id", ++n)
