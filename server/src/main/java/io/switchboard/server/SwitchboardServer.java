@@ -41,6 +41,7 @@ import io.switchboard.server.transport.grpc.GrpcServer;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import io.switchboard.server.transport.http.HttpRouter;
+import io.switchboard.server.transport.http.StaticFiles;
 import io.switchboard.server.transport.stream.StreamEndpoints;
 import io.switchboard.server.transport.websocket.WebSocketUpgrade;
 import java.net.InetSocketAddress;
@@ -120,6 +121,7 @@ public final class SwitchboardServer implements AutoCloseable {
         ApiKeys apiKeys = new ApiKeys(config.apiKeys(), authenticator.isSecure());
         ServerApi api = new ServerApi(node, apiLimiter, apiKeys);
         SslContext tls = TlsContexts.server(config);
+        StaticFiles files = new StaticFiles();
         int queue = config.outboundQueueBytes();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.group())
@@ -130,7 +132,7 @@ public final class SwitchboardServer implements AutoCloseable {
                 .childOption(ChannelOption.ALLOCATOR, allocator)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(queue / 2, queue))
                 .childHandler(new HttpChannelInitializer(
-                        () -> new HttpRouter(webSocket, streams, api, this::isReady, this::isAccepting, this::scrapeMetrics),
+                        () -> new HttpRouter(webSocket, streams, api, this::isReady, this::isAccepting, this::scrapeMetrics, files),
                         connections, tls, Cors.config(config.allowedOrigins()), config));
         try {
             this.serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();

@@ -33,14 +33,16 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final BooleanSupplier ready;
     private final BooleanSupplier accepting;
     private final Supplier<CompletionStage<String>> metrics;
+    private final StaticFiles files;
 
     /**
      * {@code ready}: what {@code /readyz} answers; {@code accepting}: whether new client
      * connections are taken (not while the node drains).
      */
     public HttpRouter(WebSocketUpgrade webSocket, StreamEndpoints streams, ServerApi api, BooleanSupplier ready,
-                      BooleanSupplier accepting, Supplier<CompletionStage<String>> metrics) {
+                      BooleanSupplier accepting, Supplier<CompletionStage<String>> metrics, StaticFiles files) {
         this.metrics = metrics;
+        this.files = files;
         this.webSocket = webSocket;
         this.streams = streams;
         this.api = api;
@@ -83,6 +85,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             api.serve(ctx, request);
         } else if (path.equals("/healthz")) {
             probe(ctx, request, true, "ok\n");
+        } else if (files.serves(path)) {
+            files.serve(ctx, request, path);
         } else if (path.equals("/metrics")) {
             metrics(ctx, request);
         } else if (path.equals("/readyz")) {
