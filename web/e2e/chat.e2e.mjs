@@ -1,6 +1,8 @@
 // The demo chat in headless Chromium against a running node: two browser contexts chat in a
-// room and by direct message, over each transport (WebSocket, SSE, long-polling).
-//   node web/e2e/chat.e2e.mjs http://127.0.0.1:PORT
+// room and by direct message over WebSocket; with WebSocket blocked in the browser, over the
+// SSE fallback; with SSE blocked too, over long-polling.
+//   node web/e2e/chat.e2e.mjs http://127.0.0.1:PORT [SCREENSHOT.png]
+// With a second argument, alice's page over WebSocket is saved there (docs/img/demo-chat.png).
 // Exits 0 when every check held, 1 (with the reason) otherwise.
 import { chromium } from 'playwright-core';
 
@@ -16,11 +18,21 @@ const browser = await chromium.launch({
     '--disable-component-update', '--disable-sync'],
 });
 
-async function open(user, transport, room) {
-  const context = await browser.newContext();
+const screenshot = process.argv[3];
+
+/** A browser of its own for {@code user}, with the transports in {@code blocked} cut off in the browser. */
+async function open(user, transport, room, blocked) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  if (blocked.includes('websocket')) {
+    await context.routeWebSocket(/\/ws(\/|\?|$)/, (ws) => ws.close({ code: 1008, reason: 'blocked by the test' }));
+  }
+  if (blocked.includes('sse')) {
+    await context.route(/\/sse(\/|\?|$)/, (route) => route.abort());
+  }
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`[${user}] page error: ${e.message}`));
-  await page.goto(`${base}/?user=${user}&transports=${transport}&room=${room}&autoconnect=1`);
+  // No transport is forced: the SDK tries WebSocket, then SSE, then long-polling.
+  await page.goto(`${base}/?user=${user}&room=${room}&autoconnect=1`);
   await page.waitForFunction(
     (t) => {
       const s = document.querySelector('#status');
@@ -46,10 +58,10 @@ async function sees(page, selector, text) {
 }
 
 let failed = false;
-for (const transport of ['websocket', 'sse', 'poll']) {
+for (const [transport, blocked] of [['websocket', []], ['sse', ['websocket']], ['poll', ['websocket', 'sse']]]) {
   const room = `lobby-${transport}`;
-  const alice = await open(`alice-${transport}`, transport, room);
-  const bob = await open(`bob-${transport}`, transport, room);
+  const alice = await open(`alice-${transport}`, transport, room, blocked);
+  const bob = await open(`bob-${transport}`, transport, room, blocked);
   try {
     await send(alice.page, `hello from alice over ${transport}`);
     await sees(bob.page, '[data-testid="message"]', `hello from alice over ${transport}`);
@@ -60,7 +72,11 @@ for (const transport of ['websocket', 'sse', 'poll']) {
     await alice.page.fill('#dm-input', `psst over ${transport}`);
     await alice.page.click('#dm-send');
     await sees(bob.page, '[data-testid="dm"]', `psst over ${transport}`);
-    console.log(`ok: two browsers chat in a room and by direct message over ${transport}`);
+    if (screenshot && transport === 'websocket') {
+      await alice.page.screenshot({ path: screenshot });
+    }
+    console.log(`ok: two browsers chat in a room and by direct message over ${transport}`
+      + (blocked.length ? ` (blocked in the browser: ${blocked.join(', ')})` : ''));
   } catch (e) {
     failed = true;
     console.error(`FAILED over ${transport}: ${e.message}`);
