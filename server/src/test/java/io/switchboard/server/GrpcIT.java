@@ -188,22 +188,7 @@ class GrpcIT {
         reader.client().join("a").join();
         CompletableFuture<PublishSummary> summary = new CompletableFuture<>();
         StreamObserver<PublishRequest> stream = ServerApiGrpc.newStub(grpc(node).channel())
-                .publishStream(new StreamObserver<>() {
-                    @Override
-                    public void onNext(PublishSummary value) {
-                        summary.complete(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        summary.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        summary.complete(null);
-                    }
-                });
+                .publishStream(completing(summary));
         for (int i = 0; i < 300; i++) {
             stream.onNext(PublishRequest.newBuilder().setRoom(i % 3 == 0 ? "b" : "a").setContent(text("n" + i)).build());
             if (i == 150) {
@@ -311,22 +296,7 @@ class GrpcIT {
         CompletableFuture<PublishSummary> summary = new CompletableFuture<>();
         StreamObserver<PublishRequest> stream = ServerApiGrpc.newStub(grpc(secure).channel())
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(header(API_KEY, KEY)))
-                .publishStream(new StreamObserver<>() {
-                    @Override
-                    public void onNext(PublishSummary value) {
-                        summary.complete(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        summary.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        summary.complete(null);
-                    }
-                });
+                .publishStream(completing(summary));
         for (int i = 0; i < 10; i++) {
             stream.onNext(PublishRequest.newBuilder().setRoom("lobby").setContent(text("m" + i)).build());
         }
@@ -455,6 +425,26 @@ class GrpcIT {
         assertThat(responses.get(0).getListServicesResponse().getServiceList()).extracting(s -> s.getName())
                 .contains("switchboard.v1.Switchboard", "switchboard.v1.ServerApi", "grpc.health.v1.Health");
         assertThat(responses.get(1).getFileDescriptorResponse().getFileDescriptorProtoCount()).isPositive();
+    }
+
+    /** Completes {@code summary} with the one summary a PublishStream answers, or its failure. */
+    private static StreamObserver<PublishSummary> completing(CompletableFuture<PublishSummary> summary) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(PublishSummary value) {
+                summary.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                summary.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                summary.complete(null);
+            }
+        };
     }
 
     private static StreamObserver<SubscribeEvent> recorder(List<SubscribeEvent> events, CompletableFuture<Status> ended) {

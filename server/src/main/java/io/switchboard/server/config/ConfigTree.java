@@ -146,15 +146,15 @@ public final class ConfigTree {
     /** Adds an API key; a key of the same name is replaced. */
     public ConfigTree apiKey(String name, String key) {
         // Names may hold dots: written as one field, not as a dotted path.
-        parent("api-keys.x").put(name, key);
+        section("api-keys").put(name, key);
         return this;
     }
 
     /** Sets one option of a namespace ({@code publish}, {@code presence}, {@code history.size}, ...). */
     public ConfigTree namespace(String namespace, String option, String value) {
-        JsonNode options = parent("namespaces.x").get(namespace);
-        ObjectNode node = options instanceof ObjectNode ? (ObjectNode) options
-                : parent("namespaces.x").putObject(namespace);
+        ObjectNode namespaces = section("namespaces");
+        JsonNode options = namespaces.get(namespace);
+        ObjectNode node = options instanceof ObjectNode ? (ObjectNode) options : namespaces.putObject(namespace);
         String[] path = option.split("\\.");
         for (int i = 0; i < path.length - 1; i++) {
             JsonNode child = node.get(path[i]);
@@ -162,6 +162,12 @@ public final class ConfigTree {
         }
         node.put(path[path.length - 1], value);
         return this;
+    }
+
+    /** The top-level mapping {@code name}, made when missing. */
+    private ObjectNode section(String name) {
+        JsonNode node = root.get(name);
+        return node instanceof ObjectNode ? (ObjectNode) node : root.putObject(name);
     }
 
     private ObjectNode parent(String key) {
