@@ -138,6 +138,14 @@ class ClusterIT {
             assertThat(stats.path("nodes").toString()).isEqualTo("[\"node-0\",\"node-1\",\"node-2\"]");
             assertThat(stats.path("connections").asInt()).isEqualTo(3);
         }
+        // Each node's own counts reach the others with its heartbeat.
+        var api0 = new io.switchboard.server.testing.Api(cluster.node(0), java.net.http.HttpClient.Version.HTTP_1_1);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            var cluster0 = io.switchboard.server.testing.Api.json(api0.get("/api/v1/stats")).path("cluster");
+            assertThat(cluster0).extracting(n -> n.path("id").asText()).containsExactly("node-0", "node-1", "node-2");
+            assertThat(cluster0).extracting(n -> n.path("transports").path("websocket").asInt()).containsExactly(1, 1, 1);
+            assertThat(cluster0.get(1).path("publications").asLong()).isEqualTo(1);
+        });
         assertThat(alice.client().presence("lobby").join())
                 .containsExactly(new Events.Member("alice", 1), new Events.Member("bob", 1));
 

@@ -103,6 +103,37 @@ class ServerApiIT {
         assertThat(stats.path("users").asInt()).isEqualTo(2);
         assertThat(stats.path("rooms").asInt()).isEqualTo(2);
         assertThat(stats.path("node").path("connections").asInt()).isEqualTo(3);
+        assertThat(stats.path("node").path("transports").path("websocket").asInt()).isEqualTo(3);
+        assertThat(stats.path("node").path("transports").path("sse").asInt()).isZero();
+        assertThat(stats.path("node").path("users").asInt()).isEqualTo(2);
+        assertThat(stats.path("cluster")).hasSize(1);
+        assertThat(stats.path("cluster").get(0).path("id").asText()).isEqualTo("test-node");
+        assertThat(stats.path("cluster").get(0).path("connections").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void statsCountWhatThisNodePublishedAndDelivered() {
+        TestClient alice = node.connect("alice");
+        TestClient bob = node.connect("bob");
+        alice.client().join("x").join();
+        bob.client().join("x").join();
+        // Join events are deliveries too: the joiner sees its own, alice sees bob's.
+        alice.recorder().awaitFrames("join", 2);
+        bob.recorder().awaitFrames("join", 1);
+        JsonNode before = json(api.get("/api/v1/stats")).path("node");
+        assertThat(api.post("/api/v1/rooms/x/messages", "{\"content\":1}").statusCode()).isEqualTo(201);
+        assertThat(api.post("/api/v1/rooms/x/messages", "{\"content\":2}").statusCode()).isEqualTo(201);
+        assertThat(api.post("/api/v1/users/bob/messages", "{\"content\":3}").statusCode()).isEqualTo(202);
+        alice.recorder().awaitMessages("x", 2);
+        bob.recorder().awaitMessages("x", 2);
+        bob.recorder().awaitFrames("direct_message", 1);
+
+        JsonNode after = json(api.get("/api/v1/stats")).path("node");
+        assertThat(after.path("publications").asLong() - before.path("publications").asLong()).isEqualTo(2);
+        assertThat(after.path("direct_messages").asLong() - before.path("direct_messages").asLong()).isEqualTo(1);
+        // Two room messages to two members, one direct message to one connection.
+        assertThat(after.path("deliveries").asLong() - before.path("deliveries").asLong()).isEqualTo(5);
+        assertThat(after.path("at").asLong()).isGreaterThanOrEqualTo(before.path("at").asLong());
     }
 
     @Test

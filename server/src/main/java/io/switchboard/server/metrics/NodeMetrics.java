@@ -139,6 +139,28 @@ public final class NodeMetrics implements FanoutListener, AutoCloseable {
         connections(transport).decrementAndGet();
     }
 
+    /** Open connections by transport, each transport the node has counted (zeros included), sorted. */
+    public Map<String, Integer> connectionsByTransport() {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        connections.forEach((transport, count) -> counts.put(transport, count.get()));
+        return counts;
+    }
+
+    /** Messages published to rooms through this node so far. */
+    public long roomPublications() {
+        return (long) roomPublications.count();
+    }
+
+    /** Direct messages sent through this node so far. */
+    public long directPublications() {
+        return (long) directPublications.count();
+    }
+
+    /** Frames written to local connections by the fan-out so far. */
+    public long deliveries() {
+        return deliveries.sum();
+    }
+
     /** A command served or refused: {@code result} is {@code ok} or the error code. */
     public void command(String type, String result) {
         commands.computeIfAbsent(type + '\n' + result, k -> Counter.builder("switchboard.commands")

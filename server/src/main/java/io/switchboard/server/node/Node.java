@@ -1,5 +1,6 @@
 package io.switchboard.server.node;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -43,6 +44,7 @@ import java.time.Instant;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
@@ -525,23 +527,65 @@ public final class Node implements CommandHandler {
         return broker.disconnectUser(user);
     }
 
-    /** Counts for the server API's stats: cluster-wide from the presence store, and this node's own. */
+    /**
+     * Counts for the server API's stats: cluster-wide from the presence store, this node's own
+     * ({@code node}), and the last report of every node ({@code cluster}, this node's live).
+     */
     public CompletionStage<ObjectNode> stats() {
         CompletionStage<List<String>> nodes = presence.nodes();
         CompletionStage<List<Member>> online = presence.online();
         CompletionStage<List<RoomSummary>> rooms = presence.rooms();
-        CompletionStage<io.switchboard.server.hub.HubStats> local = hub.stats();
-        return nodes.thenCompose(n -> online.thenCompose(o -> rooms.thenCompose(r -> local.thenApply(h -> {
+        CompletionStage<Map<String, String>> reports = presence.reports();
+        CompletionStage<ObjectNode> local = report();
+        return nodes.thenCompose(n -> online.thenCompose(o -> rooms.thenCompose(r -> reports.thenCompose(
+                others -> local.thenApply(own -> {
             ObjectNode stats = fields();
-            ArrayNode ids = stats.putArray("nodes");
-            (n.isEmpty() ? List.of(id()) : n).forEach(ids::add);
+            List<String> ids = n.isEmpty() ? List.of(id()) : n;
+            ArrayNode idArray = stats.putArray("nodes");
+            ids.forEach(idArray::add);
             stats.put("connections", o.stream().mapToInt(Member::connections).sum());
             stats.put("users", o.size());
             stats.put("rooms", r.size());
-            stats.putObject("node").put("id", id()).put("connections", h.sessions()).put("rooms", h.rooms())
-                    .put("publications_per_second", publications.perSecond());
+            stats.set("node", own.deepCopy().put("publications_per_second", publications.perSecond()));
+            ArrayNode cluster = stats.putArray("cluster");
+            for (String nodeId : ids) {
+                cluster.add(nodeId.equals(id()) ? own : reportOf(nodeId, others.get(nodeId)));
+            }
             return stats;
-        }))));
+        })))));
+    }
+
+    /**
+     * This node's counts, as its heartbeat reports them to the cluster: connections (by
+     * transport), local rooms and users, and the totals so far of messages published to rooms,
+     * direct messages and deliveries, taken at {@code at} (epoch millis).
+     */
+    public CompletionStage<ObjectNode> report() {
+        return hub.stats().thenApply(h -> {
+            ObjectNode report = fields().put("id", id()).put("at", clock.getAsLong())
+                    .put("connections", h.sessions()).put("users", h.users()).put("rooms", h.rooms());
+            ObjectNode transports = report.putObject("transports");
+            metrics.connectionsByTransport().forEach(transports::put);
+            report.put("publications", metrics.roomPublications())
+                    .put("direct_messages", metrics.directPublications())
+                    .put("deliveries", metrics.deliveries());
+            return report;
+        });
+    }
+
+    /** Another node's last report, or just its id when it has none (or an unreadable one). */
+    private static ObjectNode reportOf(String nodeId, String report) {
+        if (report != null) {
+            try {
+                JsonNode parsed = Json.mapper().readTree(report);
+                if (parsed instanceof ObjectNode && nodeId.equals(parsed.path("id").asText())) {
+                    return (ObjectNode) parsed;
+                }
+            } catch (JsonProcessingException e) {
+                log.warn("node {} reported {} unreadable bytes: {}", nodeId, report.length(), e.getOriginalMessage());
+            }
+        }
+        return fields().put("id", nodeId);
     }
 
     private CompletionStage<Reply> presence(Session session, String room) {

@@ -42,7 +42,7 @@ public final class NodeLiveness implements AutoCloseable {
         if (!beating.compareAndSet(false, true)) {
             return;
         }
-        presence.heartbeat().whenComplete((beat, failure) -> {
+        node.report().thenCompose(report -> presence.heartbeat(report.toString())).whenComplete((beat, failure) -> {
             if (failure != null) {
                 if (registered) {
                     log.warn("node {}: heartbeat failed, presence store unreachable: {}", node.id(), failure.toString());

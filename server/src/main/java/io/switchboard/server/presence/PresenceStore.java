@@ -2,6 +2,7 @@ package io.switchboard.server.presence;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -40,11 +41,17 @@ public interface PresenceStore extends AutoCloseable {
     CompletionStage<Integer> connections(String user);
 
     /**
-     * Tells the store this node is alive; answers whether the store still had it registered and
+     * Tells the store this node is alive, with its {@code report} (a JSON object of its counts,
+     * kept as long as the heartbeat); answers whether the store still had it registered and
      * which other nodes have stopped saying so. A store of one node (memory) has none.
      */
-    default CompletionStage<Heartbeat> heartbeat() {
+    default CompletionStage<Heartbeat> heartbeat(String report) {
         return CompletableFuture.completedFuture(Heartbeat.ALONE);
+    }
+
+    /** The last report of every live node, by node id; a store of one node knows none. */
+    default CompletionStage<Map<String, String>> reports() {
+        return CompletableFuture.completedFuture(Map.of());
     }
 
     /**

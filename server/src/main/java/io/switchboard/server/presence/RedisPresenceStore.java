@@ -95,17 +95,38 @@ public final class RedisPresenceStore implements PresenceStore {
     }
 
     @Override
+    public CompletionStage<Map<String, String>> reports() {
+        return unavailableOnFailure(redis.commands().smembers(keys.nodes()).thenCompose(members -> {
+            List<byte[]> ids = new ArrayList<>(members);
+            if (ids.isEmpty()) {
+                return CompletableFuture.completedFuture(Map.<String, String>of());
+            }
+            byte[][] aliveKeys = ids.stream().map(id -> keys.nodeAlive(RedisKeys.text(id))).toArray(byte[][]::new);
+            return redis.commands().mget(aliveKeys).thenApply(values -> {
+                Map<String, String> reports = new java.util.TreeMap<>();
+                for (int i = 0; i < ids.size(); i++) {
+                    var value = values.get(i);
+                    if (value.hasValue()) {
+                        reports.put(RedisKeys.text(ids.get(i)), RedisKeys.text(value.getValue()));
+                    }
+                }
+                return reports;
+            });
+        }));
+    }
+
+    @Override
     public CompletionStage<Integer> connections(String user) {
         return unavailableOnFailure(redis.commands().hget(keys.online(), RedisKeys.bytes(user))
                 .thenApply(n -> n == null ? 0 : Integer.parseInt(RedisKeys.text(n))));
     }
 
     @Override
-    public CompletionStage<Heartbeat> heartbeat() {
+    public CompletionStage<Heartbeat> heartbeat(String report) {
         CompletionStage<List<Object>> reply = HEARTBEAT.run(redis.commands(), ScriptOutputType.MULTI,
                 new byte[][] {keys.nodes(), keys.nodeAlive(node)},
                 RedisKeys.bytes(node), RedisKeys.bytes(Long.toString(nodeTimeout.toMillis())),
-                RedisKeys.bytes(RedisKeys.text(keys.nodeAlive(""))));
+                RedisKeys.bytes(RedisKeys.text(keys.nodeAlive(""))), RedisKeys.bytes(report));
         return unavailableOnFailure(reply.thenApply(values -> {
             List<String> dead = new ArrayList<>();
             for (Object id : values.subList(1, values.size())) {
