@@ -4,58 +4,18 @@
 //   node web/e2e/chat.e2e.mjs http://127.0.0.1:PORT [SCREENSHOT.png]
 // With a second argument, alice's page over WebSocket is saved there (docs/img/demo-chat.png).
 // Exits 0 when every check held, 1 (with the reason) otherwise.
-import { chromium } from 'playwright-core';
+import { launch, chatPage, send, sees } from './browser.mjs';
 
 const base = process.argv[2];
 if (!base) {
   console.error('usage: node chat.e2e.mjs BASE_URL');
   process.exit(2);
 }
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
-
 const screenshot = process.argv[3];
+const browser = await launch();
 
-/** A browser of its own for {@code user}, with the transports in {@code blocked} cut off in the browser. */
-async function open(user, transport, room, blocked) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-  if (blocked.includes('websocket')) {
-    await context.routeWebSocket(/\/ws(\/|\?|$)/, (ws) => ws.close({ code: 1008, reason: 'blocked by the test' }));
-  }
-  if (blocked.includes('sse')) {
-    await context.route(/\/sse(\/|\?|$)/, (route) => route.abort());
-  }
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`[${user}] page error: ${e.message}`));
-  // No transport is forced: the SDK tries WebSocket, then SSE, then long-polling.
-  await page.goto(`${base}/?user=${user}&room=${room}&autoconnect=1`);
-  await page.waitForFunction(
-    (t) => {
-      const s = document.querySelector('#status');
-      return s && s.textContent.includes('connected') && s.textContent.includes(t);
-    },
-    transport,
-    { timeout: 15000 },
-  );
-  return { context, page };
-}
-
-async function send(page, text) {
-  await page.fill('#message-input', text);
-  await page.click('#send');
-}
-
-async function sees(page, selector, text) {
-  await page.waitForFunction(
-    ([sel, t]) => [...document.querySelectorAll(sel)].some((e) => e.textContent.includes(t)),
-    [selector, text],
-    { timeout: 15000 },
-  );
-}
+// No transport is forced: the SDK tries WebSocket, then SSE, then long-polling.
+const open = (user, transport, room, blocked) => chatPage(browser, base, user, { room, blocked, expect: transport });
 
 let failed = false;
 for (const [transport, blocked] of [['websocket', []], ['sse', ['websocket']], ['poll', ['websocket', 'sse']]]) {

@@ -2,56 +2,92 @@ package io.switchboard.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.server.testing.BrowserScript;
+import io.switchboard.server.testing.TestCluster;
 import io.switchboard.server.testing.TestNode;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The demo chat and the browser SDK served by a node, and driven in headless Chromium by
- * Playwright ({@code web/e2e}): two browsers chat in a room and by direct message over
- * WebSocket; with WebSocket blocked in the browser, over the SSE fallback; with SSE blocked
- * too, over long-polling. Needs Node.js, {@code npm ci --prefix web/e2e} and Chromium
- * at {@code /usr/bin/chromium} (or {@code CHROMIUM}); {@code .ci/run} installs them.
+ * The browser SDK, the demo chat and the admin dashboard served by nodes, and driven in headless
+ * Chromium by Playwright ({@code web/e2e}, see {@link BrowserScript}).
  */
 class BrowserIT {
-    private static final Path E2E = Path.of("..", "web", "e2e");
+    private static final String API_KEY = "dashboard-key-0123456789";
 
-    @RegisterExtension
-    final TestNode node = new TestNode(b -> { });
+    @Nested
+    class OneNode {
+        @RegisterExtension
+        final TestNode node = new TestNode(b -> { });
 
-    @Test
-    void theSdkAndThePagesAreServed() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> sdk = http.send(HttpRequest.newBuilder(node.httpUri("/js/switchboard.js")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(sdk.statusCode()).isEqualTo(200);
-        assertThat(sdk.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/javascript"));
-        assertThat(sdk.body()).contains("export class SwitchboardClient");
-        HttpResponse<String> page = http.send(HttpRequest.newBuilder(node.httpUri("/")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
-        assertThat(page.body()).contains("/js/switchboard.js");
+        @Test
+        void theSdkAndThePagesAreServed() throws Exception {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> sdk = get(http, "/js/switchboard.js");
+            assertThat(sdk.statusCode()).isEqualTo(200);
+            assertThat(sdk.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/javascript"));
+            assertThat(sdk.body()).contains("export class SwitchboardClient");
+            HttpResponse<String> page = get(http, "/");
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
+            assertThat(page.body()).contains("/js/switchboard.js");
+            for (String path : new String[] {"/admin", "/admin/", "/admin/admin.js"}) {
+                HttpResponse<String> admin = get(http, path);
+                assertThat(admin.statusCode()).as(path).isEqualTo(200);
+                // The dashboard handles an API key: only its own script, only its own node.
+                assertThat(admin.headers().firstValue("content-security-policy")).as(path)
+                        .hasValueSatisfying(v -> assertThat(v).contains("default-src 'none'", "script-src 'self'",
+                                "connect-src 'self'", "frame-ancestors 'none'"));
+            }
+            assertThat(get(http, "/admin").body()).contains("<script type=\"module\" src=\"/admin/admin.js\">");
+        }
+
+        private HttpResponse<String> get(HttpClient http, String path) throws Exception {
+            return http.send(HttpRequest.newBuilder(node.httpUri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        @Test
+        void twoBrowsersChatOverWebSocketAndFallBackToSseAndLongPollingWhenBlocked() {
+            String output = BrowserScript.run("chat.e2e.mjs", "http://127.0.0.1:" + node.port());
+            assertThat(output).contains("over websocket", "over sse (blocked in the browser: websocket)",
+                    "over poll (blocked in the browser: websocket, sse)");
+        }
     }
 
-    @Test
-    void twoBrowsersChatOverWebSocketAndFallBackToSseAndLongPollingWhenBlocked() throws Exception {
-        assertThat(E2E.resolve("node_modules").resolve("playwright-core"))
-                .as("Playwright is installed: npm ci --prefix web/e2e (.ci/run does it)").exists();
-        Process process = new ProcessBuilder("node", E2E.resolve("chat.e2e.mjs").toString(),
-                "http://127.0.0.1:" + node.port()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        assertThat(output).contains("over websocket", "over sse (blocked in the browser: websocket)",
-                "over poll (blocked in the browser: websocket, sse)");
-        Files.writeString(Path.of("target", "browser-e2e.log"), output);
+    @Nested
+    class TwoNodes {
+        @RegisterExtension
+        final TestCluster cluster = new TestCluster(2, b -> b.apiKey("ops", API_KEY).drainTimeout(Duration.ofSeconds(2)));
+
+        @Test
+        void theAdminDashboardShowsTheLiveConnectionsOfEveryNodeAndDisconnectsAUser() {
+            String output = BrowserScript.run("admin.e2e.mjs", base(0), base(1), API_KEY);
+            assertThat(output).contains("a wrong key is refused", "nodes show the live connections by transport",
+                    "the room lists its members", "message rates rise", "the charts are drawn", "bob disconnected");
+        }
+
+        @Test
+        void aPageReconnectsAfterItsServerRestartsAndShowsEveryMessageSentMeanwhile() {
+            try (BrowserScript script = BrowserScript.start("restart.e2e.mjs", base(0), base(1))) {
+                script.awaitStep("stop-a", Duration.ofSeconds(60));
+                cluster.node(0).stop();
+                script.done();
+                script.awaitStep("start-a", Duration.ofSeconds(60));
+                cluster.node(0).startAgain();
+                script.done();
+                String output = script.finish(Duration.ofMinutes(2));
+                assertThat(output).contains("alice sees every message sent meanwhile, once each and in order",
+                        "the chat goes on");
+            }
+        }
+
+        private String base(int node) {
+            return "http://127.0.0.1:" + cluster.node(node).port();
+        }
     }
 }

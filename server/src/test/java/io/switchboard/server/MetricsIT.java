@@ -22,7 +22,7 @@ class MetricsIT {
     final TestNode node = new TestNode(b -> b.commandRate(5, 10));
 
     @Test
-    void metricsMoveWithConnectionsCommandsPublicationsDeliveriesAndDisconnects() {
+    void metricsMoveWithConnectionsCommandsPublicationsDeliveriesAndDisconnects() throws Exception {
         Scrape before = Scrape.of(node);
         assertThat(before.value("switchboard_connections")).isZero();
         assertThat(before.value("switchboard_broker_up")).isEqualTo(1);
@@ -50,12 +50,16 @@ class MetricsIT {
         try (SseStream sse = SseStream.open(HttpClient.newHttpClient(), node.httpUri("/sse/carol"), -1)) {
             grpc.connect("dave").await(f -> f.hasConnected());
             sse.await(f -> f.path("type").asText().equals("connected"));
+            var poll = HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(node.httpUri("/poll/erin")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(poll.body()).contains("\"connected\"");
             Scrape during = Scrape.of(node);
             assertThat(during.value("switchboard_connections", "transport=\"websocket\"")).isEqualTo(2);
             assertThat(during.value("switchboard_connections", "transport=\"sse\"")).isEqualTo(1);
             assertThat(during.value("switchboard_connections", "transport=\"grpc\"")).isEqualTo(1);
+            assertThat(during.value("switchboard_connections", "transport=\"poll\"")).isEqualTo(1);
             assertThat(during.value("switchboard_rooms")).isEqualTo(1);
-            assertThat(during.value("switchboard_users")).isEqualTo(4);
+            assertThat(during.value("switchboard_users")).isEqualTo(5);
             assertThat(during.value("switchboard_commands_total", "type=\"join_room\"", "result=\"ok\"")).isEqualTo(2);
             // A command that cannot be read counts as type "invalid".
             assertThat(during.value("switchboard_commands_total", "type=\"invalid\"", "result=\"bad_request\"")).isEqualTo(1);

@@ -27,6 +27,7 @@ public final class TestNode implements BeforeEachCallback, AfterEachCallback {
     private final String nodeId;
     private final List<SwitchboardClient> clients = new CopyOnWriteArrayList<>();
     private SwitchboardServer server;
+    private int lastPort;
 
     public TestNode() {
         this(b -> { });
@@ -65,6 +66,21 @@ public final class TestNode implements BeforeEachCallback, AfterEachCallback {
 
     /** Starts the node (done before each test when registered as an extension). */
     public void start() {
+        start(0);
+    }
+
+    /**
+     * Starts the node again after {@link #stop()}, on the port it had: what clients see when a
+     * server restarts (same id, same address, same settings).
+     */
+    public void startAgain() {
+        if (lastPort == 0) {
+            throw new IllegalStateException("the node never ran");
+        }
+        start(lastPort);
+    }
+
+    private void start(int port) {
         ServerConfig.Builder builder = ServerConfig.builder()
                 .host("127.0.0.1")
                 .port(0)
@@ -72,7 +88,11 @@ public final class TestNode implements BeforeEachCallback, AfterEachCallback {
                 .grpcPort(0)
                 .ioThreads(2);
         settings.accept(builder);
+        if (port != 0) {
+            builder.port(port);
+        }
         server = SwitchboardServer.start(builder.build());
+        lastPort = server.address().getPort();
     }
 
     /** Drops every client this node's test opened, then stops the node. */

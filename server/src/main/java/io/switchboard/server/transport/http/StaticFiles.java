@@ -15,20 +15,30 @@ import java.util.Map;
 /**
  * The web pages and the browser SDK, served from the server's own resources: read once at
  * start-up, answered from memory. Revalidated by browsers each time ({@code no-cache}), so a
- * new server version is picked up at once.
+ * new server version is picked up at once. The admin dashboard gets a strict content security
+ * policy: it handles an API key, so it runs only its own script and talks only to its node.
  */
 public final class StaticFiles {
-    /** Path served, and the resource and content type behind it. */
-    private static final Map<String, String[]> FILES = Map.of(
-            "/", new String[] {"web/index.html", "text/html; charset=utf-8"},
-            "/js/switchboard.js", new String[] {"web/switchboard.js", "text/javascript; charset=utf-8"},
-            "/js/switchboard.d.ts", new String[] {"web/switchboard.d.ts", "text/plain; charset=utf-8"});
+    private static final String ADMIN_POLICY = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            + "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    /** A served file: its resource, content type and content security policy (or none). */
+    private record File(String resource, String contentType, String policy) {
+    }
+
+    private static final Map<String, File> FILES = Map.of(
+            "/", new File("web/index.html", "text/html; charset=utf-8", null),
+            "/js/switchboard.js", new File("web/switchboard.js", "text/javascript; charset=utf-8", null),
+            "/js/switchboard.d.ts", new File("web/switchboard.d.ts", "text/plain; charset=utf-8", null),
+            "/admin", new File("web/admin.html", "text/html; charset=utf-8", ADMIN_POLICY),
+            "/admin/", new File("web/admin.html", "text/html; charset=utf-8", ADMIN_POLICY),
+            "/admin/admin.js", new File("web/admin.js", "text/javascript; charset=utf-8", ADMIN_POLICY));
 
     private final Map<String, byte[]> bodies;
 
     public StaticFiles() {
         java.util.HashMap<String, byte[]> loaded = new java.util.HashMap<>();
-        FILES.forEach((path, file) -> loaded.put(path, read(file[0])));
+        FILES.forEach((path, file) -> loaded.put(path, read(file.resource())));
         this.bodies = Map.copyOf(loaded);
     }
 
@@ -43,9 +53,15 @@ public final class StaticFiles {
             HttpResponses.methodNotAllowed(ctx, request, "GET, HEAD");
             return;
         }
-        FullHttpResponse response = HttpResponses.response(HttpResponseStatus.OK, FILES.get(path)[1], bodies.get(path));
+        File file = FILES.get(path);
+        FullHttpResponse response = HttpResponses.response(HttpResponseStatus.OK, file.contentType(), bodies.get(path));
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
                 .set("X-Content-Type-Options", "nosniff");
+        if (file.policy() != null) {
+            response.headers().set("Content-Security-Policy", file.policy())
+                    .set("Referrer-Policy", "no-referrer")
+                    .set("X-Frame-Options", "DENY");
+        }
         HttpResponses.send(ctx, request, response);
     }
 

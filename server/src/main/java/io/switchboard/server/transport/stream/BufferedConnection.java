@@ -257,7 +257,7 @@ final class BufferedConnection implements Connection {
 
     @Override
     public String transport() {
-        return mode == Mode.SSE ? "sse" : "long-polling";
+        return mode == Mode.SSE ? "sse" : "poll";
     }
 
     @Override
