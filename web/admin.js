@@ -10,11 +10,12 @@ const TRANSPORTS = ['websocket', 'sse', 'poll', 'grpc', 'grpc-subscribe'];
 const TRANSPORT_COLORS = {
   websocket: '#2f6feb', sse: '#1a7f37', poll: '#b35900', grpc: '#8250df', 'grpc-subscribe': '#bf3989',
 };
-const RATES = [
-  { name: 'published', label: 'published to rooms', color: '#2f6feb' },
-  { name: 'direct', label: 'direct messages', color: '#8250df' },
-  { name: 'deliveries', label: 'deliveries', color: '#1a7f37' },
+const MESSAGE_RATES = [
+  { name: 'published', label: 'published to rooms / s', color: '#2f6feb' },
+  { name: 'direct', label: 'direct messages / s', color: '#8250df' },
 ];
+const DELIVERY_RATES = [{ name: 'deliveries', label: 'frames written to connections / s', color: '#1a7f37' }];
+const MAX_MEMBERS_SHOWN = 200;
 
 const $ = (id) => document.getElementById(id);
 
@@ -257,12 +258,12 @@ function selectRoom(room) {
 
 function renderMembers(room, presence) {
   if (room == null) return;
-  const rows = presence.members.map((member) => {
+  const rows = presence.members.slice(0, MAX_MEMBERS_SHOWN).map((member) => {
     const tr = document.createElement('tr');
     tr.dataset.user = member.user_id;
     const button = document.createElement('button');
-    button.className = 'danger small';
-    button.textContent = 'Disconnect…';
+    button.className = 'ghost small';
+    button.textContent = 'disconnect…';
     button.title = `Put ${member.user_id} in the disconnect form`;
     button.addEventListener('click', () => {
       $('disconnect-user').value = member.user_id;
@@ -273,6 +274,8 @@ function renderMembers(room, presence) {
     tr.append(cell(member.user_id), cell(number.format(member.connections)), action);
     return tr;
   });
+  const more = presence.members.length - rows.length;
+  if (more > 0) rows.push(emptyRow(3, `and ${number.format(more)} more`));
   replaceRows($('members').tBodies[0], rows.length ? rows : [emptyRow(3, 'Nobody is in this room.')],
     JSON.stringify([room, presence.members]));
 }
@@ -323,7 +326,8 @@ function legend(id, entries) {
 
 function drawCharts() {
   legend('legend-connections', TRANSPORTS.map((t) => ({ label: t, color: TRANSPORT_COLORS[t] })));
-  legend('legend-rates', RATES.map(({ label, color }) => ({ label: `${label} / s`, color })));
+  legend('legend-messages', MESSAGE_RATES);
+  legend('legend-deliveries', DELIVERY_RATES);
   // Stacked: each transport is a band as thick as its count, so equal counts never hide each other.
   const stacked = [];
   let below = samples.map(() => 0);
@@ -333,9 +337,9 @@ function drawCharts() {
     below = top;
   }
   draw($('chart-connections'), stacked);
-  draw($('chart-rates'), RATES.map(({ name, color }) => ({
-    color, values: samples.map((s) => s.rates[name]),
-  })));
+  for (const [chart, rates] of [['chart-messages', MESSAGE_RATES], ['chart-deliveries', DELIVERY_RATES]]) {
+    draw($(chart), rates.map(({ name, color }) => ({ color, values: samples.map((s) => s.rates[name]) })));
+  }
 }
 
 /** Upper bound of the y axis: 1, 2 or 5 times a power of ten, at least the largest value. */
@@ -389,10 +393,11 @@ function draw(canvas, lines) {
   const now = Date.now();
   const elapsed = samples.length ? (now - samples[0].t) / 1000 : 0;
   const span = [30, 60, 120, WINDOW_SECONDS].find((s) => s >= elapsed) ?? WINDOW_SECONDS;
-  const tick = span === WINDOW_SECONDS ? 60 : span / 6;
+  const tick = { 30: 5, 60: 10, 120: 30 }[span] ?? 60;
   for (let ago = 0; ago <= span; ago += tick) {
     const x = left + plotWidth - (plotWidth * ago) / span;
-    g.fillText(ago === 0 ? 'now' : ago < 60 ? `-${ago} s` : `-${ago / 60} min`, x, top + plotHeight + 6);
+    g.textAlign = ago === 0 ? 'right' : 'center';
+    g.fillText(ago === 0 ? 'now' : ago % 60 === 0 ? `-${ago / 60} min` : `-${ago} s`, x, top + plotHeight + 6);
   }
 
   const xOf = (t) => left + plotWidth - (plotWidth * (now - t)) / (span * 1000);
