@@ -23,7 +23,10 @@ class Refused extends Error {}
 
 let key = sessionStorage.getItem(STORED_KEY) ?? '';
 let timer = null;
-let running = false;
+/** Bumped on every sign-in and sign-out: a poll of an earlier session neither renders nor goes on. */
+let session = 0;
+let polling = false;
+let pollAgain = false;
 let selectedRoom = null;
 /** Samples for the charts, oldest first: { t, connections: {transport: n}, rates: {name: n} }. */
 const samples = [];
@@ -64,12 +67,12 @@ async function open() {
   $('login').hidden = true;
   $('dashboard').hidden = false;
   $('sign-out').hidden = !key;
-  running = true;
-  tick();
+  session++;
+  refresh();
 }
 
 function showLogin(message) {
-  running = false;
+  session++;
   clearTimeout(timer);
   $('dashboard').hidden = true;
   $('login').hidden = false;
@@ -94,8 +97,23 @@ $('sign-out').addEventListener('click', () => {
 
 // --- polling ---
 
-async function tick() {
-  if (!running) return;
+/**
+ * Polls now, or as soon as the poll under way ends: one poll at a time, so that rates are never
+ * taken from two answers a few milliseconds apart.
+ */
+function refresh() {
+  if (polling) {
+    pollAgain = true;
+    return;
+  }
+  clearTimeout(timer);
+  poll();
+}
+
+async function poll() {
+  const mine = session;
+  polling = true;
+  pollAgain = false;
   try {
     const room = selectedRoom;
     const [stats, rooms, presence] = await Promise.all([
@@ -103,7 +121,7 @@ async function tick() {
       api('/rooms'),
       room == null ? null : api(`/rooms/${encodeURIComponent(room)}/presence`),
     ]);
-    if (!running) return;
+    if (mine !== session) return;
     record(stats);
     renderTiles(stats);
     renderNodes(stats);
@@ -112,13 +130,19 @@ async function tick() {
     drawCharts();
     setStatus('live', `live · node ${stats.node.id} · ${new Date().toLocaleTimeString()}`);
   } catch (error) {
+    if (mine !== session) return;
     if (error instanceof Refused) {
       showLogin('The node no longer accepts this key.');
       return;
     }
     setStatus('failing', `no answer: ${error.message}`);
+  } finally {
+    polling = false;
+    if (!$('dashboard').hidden) {
+      if (pollAgain) refresh(); // asked for during this poll, maybe by a newer session
+      else if (mine === session) timer = setTimeout(poll, POLL_MS);
+    }
   }
-  if (running) timer = setTimeout(tick, POLL_MS);
 }
 
 function setStatus(state, text) {
@@ -126,13 +150,22 @@ function setStatus(state, text) {
   $('status').textContent = text;
 }
 
-/** Rates per node from the difference of its counters between two of its reports. */
+/**
+ * Rates per node from the difference of its counters between two of its reports. A node that
+ * restarted (another `started`) or has no report (stopped reporting) has no rate until its next
+ * two reports.
+ */
 function record(stats) {
+  const counters = ['publications', 'direct_messages', 'deliveries'];
   for (const report of stats.cluster) {
-    if (report.at == null) continue;
     const previous = lastReports.get(report.id);
+    if (report.at == null) {
+      lastReports.delete(report.id);
+      nodeRates.delete(report.id);
+      continue;
+    }
     if (previous && report.at <= previous.at) continue;
-    if (previous && report.publications >= previous.publications) {
+    if (previous && previous.started === report.started && counters.every((c) => report[c] >= previous[c])) {
       const seconds = (report.at - previous.at) / 1000;
       nodeRates.set(report.id, {
         published: (report.publications - previous.publications) / seconds,
@@ -140,7 +173,7 @@ function record(stats) {
         deliveries: (report.deliveries - previous.deliveries) / seconds,
       });
     } else {
-      nodeRates.delete(report.id); // first report, or the node restarted: no rate yet
+      nodeRates.delete(report.id);
     }
     lastReports.set(report.id, report);
   }
@@ -213,7 +246,7 @@ function renderNodes(stats) {
     const self = report.id === stats.node.id;
     tr.append(cell(self ? `${report.id} (answering)` : report.id));
     if (report.at == null) {
-      tr.append(cell('no report yet', { colspan: '12', class: 'muted' }));
+      tr.append(cell('no report: starting, or stopped', { colspan: '12', class: 'muted' }));
       return tr;
     }
     const transports = report.transports ?? {};
@@ -252,8 +285,7 @@ function selectRoom(room) {
   for (const tr of $('rooms').tBodies[0].rows) tr.setAttribute('aria-selected', String(tr.dataset.room === room));
   $('members-title').textContent = `Members of ${room}`;
   replaceRows($('members').tBodies[0], [emptyRow(3, 'Loading…')], 'loading');
-  clearTimeout(timer);
-  tick();
+  refresh();
 }
 
 function renderMembers(room, presence) {
@@ -299,8 +331,7 @@ $('disconnect-form').addEventListener('submit', async (event) => {
     await api(`${path}/connections`, { method: 'DELETE' });
     notice('ok', `Disconnected ${user}: ${before.connections} connection(s) closed, told not to reconnect.`);
     $('disconnect-user').value = '';
-    clearTimeout(timer);
-    tick();
+    refresh();
   } catch (error) {
     if (error instanceof Refused) {
       showLogin('The node no longer accepts this key.');

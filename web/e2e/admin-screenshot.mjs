@@ -19,10 +19,14 @@ await check(browser, async () => {
   await page.click('#sign-in');
   await page.waitForSelector('#dashboard', { state: 'visible' });
   await page.waitForSelector('#rooms tr[data-room]', { timeout: 30000 });
-  const busiest = await page.evaluate(() => [...document.querySelectorAll('#rooms tr[data-room]')]
-    .sort((a, b) => Number(b.cells[2].textContent.replace(/,/g, '')) - Number(a.cells[2].textContent.replace(/,/g, '')))[0]
-    .dataset.room);
-  await page.click(`#rooms tr[data-room="${busiest}"]`);
+  const busiest = await page.evaluate(() => {
+    const rows = [...document.querySelectorAll('#rooms tr[data-room]')];
+    const count = (row) => Number(row.cells[2].textContent.replace(/,/g, ''));
+    const row = rows.sort((a, b) => count(b) - count(a))[0];
+    row.click();
+    return row.dataset.room;
+  });
+  console.log(`showing the members of ${busiest}`);
   for (let left = Number(seconds); left > 0; left -= 10) {
     console.log(`charts filling: ${left} s left`);
     await page.waitForTimeout(Math.min(10, left) * 1000);

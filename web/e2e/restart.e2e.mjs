@@ -48,6 +48,7 @@ await check(browser, async () => {
   await bob.page.fill('#dm-to', 'alice');
   await bob.page.fill('#dm-input', 'a direct message while A was down');
   await bob.page.click('#dm-send');
+  await sees(bob.page, '[data-testid="dm"]', 'a direct message while A was down'); // shown once acknowledged
   if (await state(alice.page) === 'connected') throw new Error('alice was connected while node A was down');
   console.log(`bob sent ${meanwhile.length} room messages and a direct message meanwhile`);
 

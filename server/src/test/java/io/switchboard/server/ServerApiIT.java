@@ -134,6 +134,8 @@ class ServerApiIT {
         // Two room messages to two members, one direct message to one connection.
         assertThat(after.path("deliveries").asLong() - before.path("deliveries").asLong()).isEqualTo(5);
         assertThat(after.path("at").asLong()).isGreaterThanOrEqualTo(before.path("at").asLong());
+        assertThat(after.path("started").asLong()).isEqualTo(before.path("started").asLong())
+                .isPositive().isLessThanOrEqualTo(before.path("at").asLong());
     }
 
     @Test

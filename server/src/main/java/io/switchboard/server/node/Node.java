@@ -73,6 +73,7 @@ public final class Node implements CommandHandler {
     private final SessionLimits sessionLimits;
     private final LongSupplier clock;
     private final RateMeter publications = new RateMeter();
+    private final long startedAt;
 
     /** A node that trusts the user id its transports give it (insecure mode). */
     public Node(ServerConfig config, Hub hub, Broker broker, PresenceStore presence, HistoryStore history,
@@ -100,6 +101,7 @@ public final class Node implements CommandHandler {
         this.sessionLimits = new SessionLimits(config.maxPendingCommands(), new CommandDecoder(config.maxJsonDepth()),
                 config.commandsPerSecond(), config.commandBurst());
         this.clock = clock;
+        this.startedAt = clock.getAsLong();
     }
 
     public String id() {
@@ -540,7 +542,13 @@ public final class Node implements CommandHandler {
         return nodes.thenCompose(n -> online.thenCompose(o -> rooms.thenCompose(r -> reports.thenCompose(
                 others -> local.thenApply(own -> {
             ObjectNode stats = fields();
-            List<String> ids = n.isEmpty() ? List.of(id()) : n;
+            // Before its first heartbeat the store does not list this node yet; it is up all the same.
+            List<String> ids = n;
+            if (!n.contains(id())) {
+                ids = new ArrayList<>(n);
+                ids.add(id());
+                ids.sort(null);
+            }
             ArrayNode idArray = stats.putArray("nodes");
             ids.forEach(idArray::add);
             stats.put("connections", o.stream().mapToInt(Member::connections).sum());
@@ -557,12 +565,13 @@ public final class Node implements CommandHandler {
 
     /**
      * This node's counts, as its heartbeat reports them to the cluster: connections (by
-     * transport), local rooms and users, and the totals so far of messages published to rooms,
-     * direct messages and deliveries, taken at {@code at} (epoch millis).
+     * transport), local rooms and users, and the totals since it started ({@code started}) of
+     * messages published to rooms, direct messages and deliveries, taken at {@code at} (both
+     * epoch millis).
      */
     public CompletionStage<ObjectNode> report() {
         return hub.stats().thenApply(h -> {
-            ObjectNode report = fields().put("id", id()).put("at", clock.getAsLong())
+            ObjectNode report = fields().put("id", id()).put("started", startedAt).put("at", clock.getAsLong())
                     .put("connections", h.sessions()).put("users", h.users()).put("rooms", h.rooms());
             ObjectNode transports = report.putObject("transports");
             metrics.connectionsByTransport().forEach(transports::put);
@@ -571,6 +580,11 @@ public final class Node implements CommandHandler {
                     .put("deliveries", metrics.deliveries());
             return report;
         });
+    }
+
+    /** Just this node's id: the report sent when the counts cannot be taken in time. */
+    public ObjectNode reportWithoutCounts() {
+        return fields().put("id", id());
     }
 
     /** Another node's last report, or just its id when it has none (or an unreadable one). */

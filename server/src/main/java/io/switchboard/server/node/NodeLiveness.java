@@ -1,8 +1,10 @@
 package io.switchboard.server.node;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.server.presence.PresenceStore;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +44,7 @@ public final class NodeLiveness implements AutoCloseable {
         if (!beating.compareAndSet(false, true)) {
             return;
         }
-        node.report().thenCompose(report -> presence.heartbeat(report.toString())).whenComplete((beat, failure) -> {
+        report().thenCompose(presence::heartbeat).whenComplete((beat, failure) -> {
             if (failure != null) {
                 if (registered) {
                     log.warn("node {}: heartbeat failed, presence store unreachable: {}", node.id(), failure.toString());
@@ -55,19 +57,47 @@ public final class NodeLiveness implements AutoCloseable {
             // (first beat, store unreachable meanwhile, or its data gone) register everything again.
             boolean wasRegistered = registered && beat.stillRegistered();
             registered = true;
-            var resync = wasRegistered ? java.util.concurrent.CompletableFuture.<Void>completedFuture(null)
-                    : node.resync().toCompletableFuture();
+            CompletableFuture<Void> resync;
+            try {
+                resync = wasRegistered ? CompletableFuture.completedFuture(null) : node.resync().toCompletableFuture();
+            } catch (RuntimeException e) {
+                resync = CompletableFuture.failedFuture(e);
+            }
             resync.whenComplete((v, e) -> {
-                if (e != null) {
-                    log.warn("node {}: re-registering connections failed: {}", node.id(), e.toString());
-                    registered = false;
-                } else if (!wasRegistered) {
-                    log.info("node {}: connections registered in the presence store", node.id());
+                try {
+                    if (e != null) {
+                        log.warn("node {}: re-registering connections failed: {}", node.id(), e.toString());
+                        registered = false;
+                    } else if (!wasRegistered) {
+                        log.info("node {}: connections registered in the presence store", node.id());
+                    }
+                    reapAll(beat.deadNodes());
+                } finally {
+                    // Whatever happened, the next interval beats again.
+                    beating.set(false);
                 }
-                reapAll(beat.deadNodes());
-                beating.set(false);
             });
         });
+    }
+
+    /**
+     * This node's counts for the others, or only its id when they cannot be taken within an
+     * interval (its event loops are busy): the heartbeat itself must not wait for them.
+     */
+    private CompletableFuture<String> report() {
+        String fallback = node.reportWithoutCounts().toString();
+        try {
+            return node.report().toCompletableFuture()
+                    .thenApply(ObjectNode::toString)
+                    .completeOnTimeout(fallback, interval.toMillis(), TimeUnit.MILLISECONDS)
+                    .exceptionally(failure -> {
+                        log.warn("node {}: taking its counts failed: {}", node.id(), failure.toString());
+                        return fallback;
+                    });
+        } catch (RuntimeException e) {
+            log.warn("node {}: taking its counts failed: {}", node.id(), e.toString());
+            return CompletableFuture.completedFuture(fallback);
+        }
     }
 
     private void reapAll(List<String> expired) {
