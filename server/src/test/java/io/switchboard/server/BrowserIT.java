@@ -52,6 +52,13 @@ class BrowserIT {
         }
 
         @Test
+        void theSdkAnswersPromisesOverEveryTransportAndBacksOffWithJitter() {
+            String output = BrowserScript.run("sdk.e2e.mjs", "http://127.0.0.1:" + node.port());
+            assertThat(output).contains("websocket: acks resolve", "sse: acks resolve", "poll: acks resolve",
+                    "reconnect delays grow within their bounds, with jitter");
+        }
+
+        @Test
         void twoBrowsersChatOverWebSocketAndFallBackToSseAndLongPollingWhenBlocked() {
             String output = BrowserScript.run("chat.e2e.mjs", "http://127.0.0.1:" + node.port());
             assertThat(output).contains("over websocket", "over sse (blocked in the browser: websocket)",
