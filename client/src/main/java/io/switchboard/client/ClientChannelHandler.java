@@ -8,6 +8,7 @@ import java.net.URI;
 final class ClientChannelHandler extends WebSocketClientHandler {
     private final SwitchboardClient client;
     private final long generation;
+    private Throwable failure;
 
     ClientChannelHandler(SwitchboardClient client, long generation, URI uri, HttpHeaders headers, boolean autoPong,
                          int maxFrameBytes) {
@@ -27,7 +28,17 @@ final class ClientChannelHandler extends WebSocketClientHandler {
     }
 
     @Override
+    protected void onFailure(Throwable cause) {
+        if (failure == null) {
+            failure = cause;
+        }
+        super.onFailure(cause);
+    }
+
+    /** The connection closed; a failure that closed it (a refused TLS handshake, say) goes with it. */
+    @Override
     protected void onClosed(int code, String reason) {
-        client.onConnectionLost(generation, new Events.Closed(code, reason), null);
+        String why = failure == null ? reason : reason + ": " + failure.getMessage();
+        client.onConnectionLost(generation, new Events.Closed(code, why), failure);
     }
 }

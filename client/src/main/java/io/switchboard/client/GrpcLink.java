@@ -23,7 +23,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -37,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * cannot tell the transports apart.
  *
  * <p>URIs: {@code grpc://host:port} (plaintext) and {@code grpcs://host:port} (TLS with the
- * default trust); without a port, 80 and 443. A path of one segment names the user for a
+ * JDK's trust store or the client's trusted certificates); without a port, 80 and 443. A path of one segment names the user for a
  * server in insecure mode: {@code grpc://host:9090/alice} sends metadata
  * {@code x-user-id: alice} (as written in the URI, percent-encoded), unless an {@code authorization} is sent.
  *
@@ -105,7 +107,7 @@ final class GrpcLink implements Link {
      * up to {@code maxFrameBytes}. Callbacks run on the event loop, as WebSocket ones do.
      */
     static ManagedChannel newChannel(URI uri, EventLoopGroup group, InetAddress localAddress, Duration connectTimeout,
-                                     int maxFrameBytes) {
+                                     int maxFrameBytes, List<X509Certificate> trust) {
         boolean tls = "grpcs".equalsIgnoreCase(uri.getScheme());
         NettyChannelBuilder builder = NettyChannelBuilder
                 .forAddress(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80)
@@ -125,7 +127,7 @@ final class GrpcLink implements Link {
             });
         }
         if (tls) {
-            builder.useTransportSecurity();
+            builder.useTransportSecurity().sslContext(ClientTls.forGrpc(trust));
         } else {
             builder.usePlaintext();
         }

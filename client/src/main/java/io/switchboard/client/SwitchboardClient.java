@@ -9,12 +9,15 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.ssl.SslContext;
 import io.switchboard.protocol.Json;
 import io.switchboard.protocol.StreamPosition;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,7 +41,8 @@ import java.util.function.Supplier;
  * {@link SwitchboardListener}. Thread-safe.
  *
  * <p>The scheme of a server's URI picks the transport, for each connection attempt:
- * {@code ws://host:port/path} is a WebSocket; {@code grpc://host:port} (plaintext) and
+ * {@code ws://host:port/path} is a WebSocket, {@code wss://host:port/path} one over TLS (trusting
+ * what the JDK trusts, or {@link Builder#trustCertificates}); {@code grpc://host:port} (plaintext) and
  * {@code grpcs://host:port} (TLS, trusting what the JDK trusts) are a call of the gRPC method
  * {@code switchboard.v1.Switchboard/Connect}, which carries the same session, frame for frame.
  * Over gRPC a token goes as metadata {@code authorization: Bearer <token>}; for a server in
@@ -84,6 +88,10 @@ public final class SwitchboardClient implements AutoCloseable {
     private final boolean reconnect;
     private final Duration minDelay;
     private final Duration maxDelay;
+    /** Certificates to trust instead of the JDK's (null: the JDK's), for wss:// and grpcs://. */
+    private final List<X509Certificate> trust;
+    /** TLS for wss:// servers; null when there are none. */
+    private final SslContext webSocketTls;
 
     private final AtomicLong ids = new AtomicLong();
     private final ConcurrentMap<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
@@ -114,6 +122,9 @@ public final class SwitchboardClient implements AutoCloseable {
         this.reconnect = b.reconnect;
         this.minDelay = b.minDelay;
         this.maxDelay = b.maxDelay;
+        this.trust = ClientTls.trust(b.trustedCertificates);
+        this.webSocketTls = servers.stream().anyMatch(u -> "wss".equalsIgnoreCase(u.getScheme()))
+                ? ClientTls.forWebSocket(trust) : null;
     }
 
     /**
@@ -142,10 +153,6 @@ public final class SwitchboardClient implements AutoCloseable {
                 return firstConnected;
             }
             started = true;
-            if (servers.stream().anyMatch(u -> "wss".equalsIgnoreCase(u.getScheme()))) {
-                firstConnected.completeExceptionally(new SwitchboardException("unsupported", "wss:// is not supported yet"));
-                return firstConnected;
-            }
             open(servers.get(0));
         }
         return firstConnected;
@@ -346,7 +353,7 @@ public final class SwitchboardClient implements AutoCloseable {
         String token = tokens == null ? null : tokens.get();
         if (GrpcLink.serves(uri)) {
             GrpcLink grpc = new GrpcLink(this, gen,
-                    GrpcLink.newChannel(uri, group, localAddress, connectTimeout, maxFrameBytes));
+                    GrpcLink.newChannel(uri, group, localAddress, connectTimeout, maxFrameBytes, trust));
             link = grpc;
             grpc.start(GrpcLink.metadata(uri, headers, token));
             return;
@@ -356,7 +363,8 @@ public final class SwitchboardClient implements AutoCloseable {
             handshake = new DefaultHttpHeaders().add(headers).set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token);
         }
         ClientChannelHandler handler = new ClientChannelHandler(this, gen, uri, handshake, autoPong, maxFrameBytes);
-        var future = WebSocketClientHandler.connect(group, uri, localAddress, connectTimeout, handler);
+        SslContext tls = "wss".equalsIgnoreCase(uri.getScheme()) ? webSocketTls : null;
+        var future = WebSocketClientHandler.connect(group, uri, localAddress, connectTimeout, tls, handler);
         link = new WebSocketLink(future.channel());
         future.addListener(f -> {
             if (!f.isSuccess()) {
@@ -745,9 +753,11 @@ public final class SwitchboardClient implements AutoCloseable {
      * <ul>
      *   <li>{@code ws://host:port/path}: WebSocket, as the server's path asks (e.g.
      *       {@code /ws/alice} names the user for a server in insecure mode);</li>
+     *   <li>{@code wss://host:port/path}: the same over TLS 1.3 or 1.2 (port 443 by default),
+     *       trusting the JDK's default trust store or {@link #trustCertificates};</li>
      *   <li>{@code grpc://host:port[/user]}: gRPC over plaintext HTTP/2 (port 80 by default);</li>
      *   <li>{@code grpcs://host:port[/user]}: gRPC over TLS (port 443 by default), trusting the
-     *       JDK's default trust store.</li>
+     *       JDK's default trust store or {@link #trustCertificates}.</li>
      * </ul>
      * Over gRPC, a token from {@link #token} is sent as metadata {@code authorization: Bearer
      * <token>}; without one, the path's user (one segment, percent-encoded as in the URI)
@@ -772,6 +782,7 @@ public final class SwitchboardClient implements AutoCloseable {
         private boolean reconnect = true;
         private Duration minDelay = Duration.ofMillis(100);
         private Duration maxDelay = Duration.ofSeconds(10);
+        private Path trustedCertificates;
 
         private Builder(List<URI> servers) {
             this.servers = List.copyOf(servers);
@@ -846,6 +857,17 @@ public final class SwitchboardClient implements AutoCloseable {
         }
 
         /**
+         * Trusts the certificates in {@code pemFile} (PEM, one or more: a private CA, or a
+         * server's own self-signed certificate) for {@code wss://} and {@code grpcs://}, instead
+         * of the JDK's default trust store. The server's name (the URI's host) is checked against
+         * its certificate either way.
+         */
+        public Builder trustCertificates(Path pemFile) {
+            this.trustedCertificates = Objects.requireNonNull(pemFile, "pemFile");
+            return this;
+        }
+
+        /**
          * Bounds of the reconnect delay: attempt n waits a random time between {@code min} and
          * {@code min * 2^(n-1)}, capped at {@code max} (defaults 100 ms and 10 s).
          */
@@ -866,6 +888,8 @@ public final class SwitchboardClient implements AutoCloseable {
             for (URI server : servers) {
                 if (GrpcLink.serves(server)) {
                     GrpcLink.validate(server, headers);
+                } else if (!"ws".equalsIgnoreCase(server.getScheme()) && !"wss".equalsIgnoreCase(server.getScheme())) {
+                    throw new IllegalArgumentException("not a ws, wss, grpc or grpcs URI: " + server);
                 }
             }
             return new SwitchboardClient(this);

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -58,6 +59,17 @@ public abstract class WebSocketClientHandler extends SimpleChannelInboundHandler
      */
     public static ChannelFuture connect(EventLoopGroup group, URI uri, InetAddress source, Duration timeout,
                                         WebSocketClientHandler handler) {
+        return connect(group, uri, source, timeout, null, handler);
+    }
+
+    /**
+     * Like {@link #connect(EventLoopGroup, URI, InetAddress, Duration, WebSocketClientHandler)},
+     * over TLS with {@code tls} when it is not null (a {@code wss://} URI; port 443 by default):
+     * the handshake request waits in the TLS handler until TLS is up.
+     */
+    public static ChannelFuture connect(EventLoopGroup group, URI uri, InetAddress source, Duration timeout,
+                                        SslContext tls, WebSocketClientHandler handler) {
+        int port = uri.getPort() > 0 ? uri.getPort() : tls != null ? 443 : 80;
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(ClientEventLoops.channelType())
@@ -66,10 +78,13 @@ public abstract class WebSocketClientHandler extends SimpleChannelInboundHandler
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc(), uri.getHost(), port));
+                        }
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024), handler);
                     }
                 });
-        InetSocketAddress remote = new InetSocketAddress(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 80);
+        InetSocketAddress remote = new InetSocketAddress(uri.getHost(), port);
         return source == null ? bootstrap.connect(remote) : bootstrap.connect(remote, new InetSocketAddress(source, 0));
     }
 
