@@ -3,6 +3,7 @@ package io.switchboard.cli;
 import io.switchboard.tools.bench.BenchCommand;
 import io.switchboard.tools.probe.ProbeCommand;
 import java.util.Set;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,7 +32,17 @@ public final class Main implements Runnable {
             System.err.println("switchboard: " + error);
             System.exit(2);
         }
+        bridgeJavaUtilLogging();
         System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    /**
+     * Sends what libraries log through {@code java.util.logging} (gRPC does) to SLF4J, so that it
+     * comes out in the chosen format with everything else instead of as JUL's own plain text.
+     */
+    static void bridgeJavaUtilLogging() {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
     }
 
     /**
