@@ -7,6 +7,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.switchboard.protocol.CloseCodes;
 import io.switchboard.server.api.ApiKeys;
@@ -23,28 +24,29 @@ import io.switchboard.server.history.HistoryStore;
 import io.switchboard.server.history.MemoryHistoryStore;
 import io.switchboard.server.history.RedisHistoryStore;
 import io.switchboard.server.hub.Hub;
-import io.switchboard.server.metrics.NodeMetrics;
-import java.util.concurrent.CompletionStage;
 import io.switchboard.server.limits.ConnectionLimits;
 import io.switchboard.server.limits.RateLimiter;
+import io.switchboard.server.metrics.NodeMetrics;
 import io.switchboard.server.node.Node;
 import io.switchboard.server.node.NodeLiveness;
 import io.switchboard.server.presence.MemoryPresenceStore;
 import io.switchboard.server.presence.PresenceStore;
 import io.switchboard.server.presence.RedisPresenceStore;
 import io.switchboard.server.redis.RedisConnector;
-import io.switchboard.server.transport.EventLoops;
 import io.switchboard.server.transport.Cors;
+import io.switchboard.server.transport.EventLoops;
 import io.switchboard.server.transport.HttpChannelInitializer;
 import io.switchboard.server.transport.TlsContexts;
 import io.switchboard.server.transport.grpc.GrpcServer;
-import io.netty.handler.ssl.SslContext;
-import java.time.Duration;
 import io.switchboard.server.transport.http.HttpRouter;
 import io.switchboard.server.transport.http.StaticFiles;
 import io.switchboard.server.transport.stream.StreamEndpoints;
 import io.switchboard.server.transport.websocket.WebSocketUpgrade;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,15 +78,23 @@ public final class SwitchboardServer implements AutoCloseable {
 
     private SwitchboardServer(ServerConfig config) {
         this.config = config;
-        Authenticator authenticator = authenticator(config);
-        this.loops = EventLoops.create(config.transport(), config.ioThreads());
-        ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
-        this.metrics = new NodeMetrics(config.nodeId());
-        this.hub = new Hub(loops.group(), allocator, metrics);
+        // What start-up has opened so far, closed again (last first) when a later step fails.
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
+            Authenticator authenticator = authenticator(config);
+            EventLoops eventLoops = EventLoops.create(config.transport(), config.ioThreads());
+            opened.push(eventLoops::close);
+            this.loops = eventLoops;
+            ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
+            NodeMetrics nodeMetrics = new NodeMetrics(config.nodeId());
+            opened.push(nodeMetrics);
+            this.metrics = nodeMetrics;
+            this.hub = new Hub(loops.group(), allocator, metrics);
             if (config.redisUri() != null) {
-                this.redis = RedisConnector.connect(config.redisUri(), config.redisPrefix(), config.redisCommandTimeout(),
-                        metrics.registry(), metrics::brokerReconnected);
+                RedisConnector connector = RedisConnector.connect(config.redisUri(), config.redisPrefix(),
+                        config.redisCommandTimeout(), metrics.registry(), metrics::brokerReconnected);
+                opened.push(connector::close);
+                this.redis = connector;
                 this.broker = new RedisBroker(redis, config.nodeId(), config.unsubscribeGrace(), config.historyMetaTtl());
                 this.presence = new RedisPresenceStore(redis, config.nodeId(), config.nodeTimeout());
                 this.history = new RedisHistoryStore(redis, config.historyMetaTtl());
@@ -95,59 +105,57 @@ public final class SwitchboardServer implements AutoCloseable {
                 this.presence = new MemoryPresenceStore();
                 this.history = streams;
             }
-        } catch (RuntimeException e) {
-            loops.close();
-            throw e;
-        }
-        broker.start(hub);
-        this.node = new Node(config, hub, broker, presence, history, authenticator, metrics, System::currentTimeMillis);
-        metrics.brokerState(broker::isHealthy);
-        this.liveness = redis == null ? null
-                : new NodeLiveness(node, presence, loops.group().next(), config.heartbeatInterval());
-        if (!authenticator.isSecure()) {
-            log.warn("INSECURE MODE: no authentication is configured; any client may connect as any user "
-                    + "through /ws/{user_id}, /sse/{user_id} and /poll/{user_id}, and the server API under /api/v1 "
-                    + "is open to anyone. Configure authentication before exposing this node.");
-        }
-        if (authenticator.isSecure() && config.apiKeys().isEmpty()) {
-            log.warn("JWT authentication is configured but no server API key is: every /api/v1 call is refused "
-                    + "until one is configured (--api-key NAME=KEY)");
-        }
-        ConnectionLimits limits = new ConnectionLimits(config, System::nanoTime);
-        WebSocketUpgrade webSocket = new WebSocketUpgrade(config, authenticator, node, limits);
-        StreamEndpoints streams = new StreamEndpoints(config, authenticator, node, limits);
-        // One budget per key whichever API it calls, REST or gRPC.
-        RateLimiter apiLimiter = new RateLimiter(config.apiRequestsPerSecond(), config.apiBurst(), System::nanoTime);
-        ApiKeys apiKeys = new ApiKeys(config.apiKeys(), authenticator.isSecure());
-        ServerApi api = new ServerApi(node, apiLimiter, apiKeys);
-        SslContext tls = TlsContexts.server(config);
-        StaticFiles files = new StaticFiles();
-        int queue = config.outboundQueueBytes();
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(loops.group())
-                .channel(loops.serverChannelType())
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.ALLOCATOR, allocator)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(queue / 2, queue))
-                .childHandler(new HttpChannelInitializer(
-                        () -> new HttpRouter(webSocket, streams, api, this::isReady, this::isAccepting, this::scrapeMetrics, files),
-                        connections, tls, Cors.config(config.allowedOrigins()), config));
-        try {
-            this.serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
-            closeBackends();
-            loops.close();
-            throw e;
-        }
-        try {
-            this.grpc = config.grpcPort() < 0 ? null : GrpcServer.start(config, loops, tls, node, authenticator,
-                    apiKeys, apiLimiter, limits, this::isReady);
-        } catch (RuntimeException e) {
-            serverChannel.close().syncUninterruptibly();
-            closeBackends();
-            loops.close();
+            Broker startedBroker = broker;
+            PresenceStore presenceStore = presence;
+            opened.push(presenceStore);
+            opened.push(startedBroker::close);
+            broker.start(hub);
+            this.node = new Node(config, hub, broker, presence, history, authenticator, metrics, System::currentTimeMillis);
+            metrics.brokerState(broker::isHealthy);
+            this.liveness = redis == null ? null
+                    : new NodeLiveness(node, presence, loops.group().next(), config.heartbeatInterval());
+            if (!authenticator.isSecure()) {
+                log.warn("INSECURE MODE: no authentication is configured; any client may connect as any user "
+                        + "through /ws/{user_id}, /sse/{user_id} and /poll/{user_id}, and the server API under /api/v1 "
+                        + "is open to anyone. Configure authentication before exposing this node.");
+            }
+            if (authenticator.isSecure() && config.apiKeys().isEmpty()) {
+                log.warn("JWT authentication is configured but no server API key is: every /api/v1 call is refused "
+                        + "until one is configured (--api-key NAME=KEY)");
+            }
+            ConnectionLimits limits = new ConnectionLimits(config, System::nanoTime);
+            WebSocketUpgrade webSocket = new WebSocketUpgrade(config, authenticator, node, limits);
+            StreamEndpoints streams = new StreamEndpoints(config, authenticator, node, limits);
+            // One budget per key whichever API it calls, REST or gRPC.
+            RateLimiter apiLimiter = new RateLimiter(config.apiRequestsPerSecond(), config.apiBurst(), System::nanoTime);
+            ApiKeys apiKeys = new ApiKeys(config.apiKeys(), authenticator.isSecure());
+            ServerApi api = new ServerApi(node, apiLimiter, apiKeys);
+            SslContext tls = TlsContexts.server(config);
+            StaticFiles files = new StaticFiles();
+            int queue = config.outboundQueueBytes();
+            ServerBootstrap bootstrap = new ServerBootstrap()
+                    .group(loops.group())
+                    .channel(loops.serverChannelType())
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.ALLOCATOR, allocator)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(queue / 2, queue))
+                    .childHandler(new HttpChannelInitializer(
+                            () -> new HttpRouter(webSocket, streams, api, this::isReady, this::isAccepting, this::scrapeMetrics, files),
+                            connections, tls, Cors.config(config.allowedOrigins()), config));
+            Channel listening = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
+            opened.push(() -> listening.close().syncUninterruptibly());
+            this.serverChannel = listening;
+            GrpcServer grpcServer = config.grpcPort() < 0 ? null : GrpcServer.start(config, loops, tls, node,
+                    authenticator, apiKeys, apiLimiter, limits, this::isReady);
+            if (grpcServer != null) {
+                opened.push(() -> grpcServer.close(Duration.ZERO));
+            }
+            this.grpc = grpcServer;
+        } catch (Throwable e) {
+            // Throwable: Netty's sync() rethrows checked exceptions as they are (a BindException).
+            closeAfterFailedStart(opened, e);
             throw e;
         }
         if (liveness != null) {
@@ -159,6 +167,17 @@ public final class SwitchboardServer implements AutoCloseable {
                 grpc == null ? "" : ", gRPC on " + address.getHostString() + ":" + grpc.port(),
                 config.tls() ? "TLS: h2, http/1.1" : "clear text: http/1.1, h2c", loops.kind(),
                 loops.threads(), redis == null ? "memory broker" : "Redis broker at " + ServerConfig.redacted(config.redisUri()));
+    }
+
+    /** Closes what a failed start-up opened, last first; what fails to close is added to {@code failure}. */
+    private static void closeAfterFailedStart(Deque<AutoCloseable> opened, Throwable failure) {
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (Exception | Error e) {
+                failure.addSuppressed(e);
+            }
+        }
     }
 
     private static Authenticator authenticator(ServerConfig config) {
