@@ -3,7 +3,6 @@ package io.switchboard.server.transport.grpc;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.switchboard.protocol.CloseCodes;
@@ -90,7 +89,7 @@ final class GrpcConnection implements Connection {
     public void write(ByteBuf encoded, boolean flush) {
         try {
             if (!finished && encoded.isReadable()) {
-                enqueue(ByteBufUtil.getBytes(encoded));
+                enqueue(GrpcFrames.messageBytes(encoded));
             }
         } finally {
             encoded.release();

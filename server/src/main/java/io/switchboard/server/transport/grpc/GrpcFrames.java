@@ -3,7 +3,8 @@ package io.switchboard.server.transport.grpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.switchboard.protocol.Json;
 import io.switchboard.protocol.grpc.ProtoFrames;
 import io.switchboard.protocol.grpc.v1.Subscribed;
@@ -12,15 +13,18 @@ import io.switchboard.server.hub.FrameEncoding;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** The protocol's JSON frames as the serialized messages of the gRPC streams. */
+/**
+ * The protocol's JSON frames as the serialized messages of the gRPC streams: each frame is
+ * serialized once per event loop and its bytes shared by every stream of that loop.
+ */
 final class GrpcFrames {
     /** {@code Connect}: every frame, as a {@code ServerFrame}. */
-    static final FrameEncoding SERVER_FRAMES = (allocator, json) -> buffer(allocator, serverFrame(json));
+    static final FrameEncoding SERVER_FRAMES = (allocator, json) -> Unpooled.wrappedBuffer(serverFrame(json));
 
     /** {@code Subscribe}: room messages only, as {@code SubscribeEvent}s; other frames are not sent. */
     static final FrameEncoding SUBSCRIBE_EVENTS = (allocator, json) -> {
         byte[] event = subscribeMessage(json);
-        return event == null ? allocator.heapBuffer(0, 0) : buffer(allocator, event);
+        return event == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(event);
     };
 
     private GrpcFrames() {
@@ -57,7 +61,17 @@ final class GrpcFrames {
         }
     }
 
-    private static ByteBuf buffer(ByteBufAllocator allocator, byte[] bytes) {
-        return allocator.heapBuffer(bytes.length, bytes.length).writeBytes(bytes);
+    /**
+     * The message bytes {@code encoded} holds. A frame encoded here wraps its serialized message
+     * (no copy), and every stream it is fanned out to gets a duplicate of that buffer: their
+     * bytes are that one array, handed to gRPC as it is, for every stream. gRPC only reads it.
+     * Any other buffer is copied out.
+     */
+    static byte[] messageBytes(ByteBuf encoded) {
+        if (encoded.hasArray() && encoded.arrayOffset() + encoded.readerIndex() == 0
+                && encoded.readableBytes() == encoded.array().length) {
+            return encoded.array();
+        }
+        return ByteBufUtil.getBytes(encoded);
     }
 }
