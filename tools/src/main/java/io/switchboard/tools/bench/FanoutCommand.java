@@ -5,6 +5,10 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.switchboard.client.ClientEventLoops;
+import io.switchboard.client.Events;
+import io.switchboard.client.SwitchboardClient;
+import io.switchboard.client.SwitchboardException;
+import io.switchboard.client.SwitchboardListener;
 import io.switchboard.protocol.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -72,6 +76,15 @@ class FanoutCommand implements Callable<Integer> {
     @Option(names = "--server-pid", description = "PID of a local server, to report its CPU time per delivery.")
     Long serverPid;
 
+    @Option(names = "--subscribe-over", defaultValue = "websocket",
+            description = "Transport of the subscribers: websocket or grpc (the gRPC Connect stream on --grpc-port "
+                    + "of each URL's host, through the Java SDK); publishers use WebSocket (default: ${DEFAULT-VALUE}).")
+    String subscribeOver;
+
+    @Option(names = "--grpc-port", defaultValue = "9090", description = "The servers' gRPC port, for --subscribe-over grpc "
+            + "(default: ${DEFAULT-VALUE}).")
+    int grpcPort;
+
     @Option(names = "--io-threads", defaultValue = "0", description = "Client event loops; 0 = one per core.")
     int ioThreads;
 
@@ -102,14 +115,22 @@ class FanoutCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "every count and duration must be positive, and source addresses 1 to 254");
         }
+        if (!subscribeOver.equals("websocket") && !subscribeOver.equals("grpc")) {
+            throw new ParameterException(spec.commandLine(), "--subscribe-over is websocket or grpc, not " + subscribeOver);
+        }
         EventLoopGroup group = ClientEventLoops.create(ioThreads, "bench");
         Progress progress = new Progress(scenario());
         try {
             int[] members = new int[rooms];
             List<BenchConnection> connections = new ArrayList<>();
-            progress.phase("connecting " + subscribers + " subscribers");
-            openAll(group, subscribers, 0, i -> "bench-sub-" + i, i -> List.of(room(i % rooms)), members, connections,
-                    progress);
+            List<SwitchboardClient> grpcSubscribers = new ArrayList<>();
+            progress.phase("connecting " + subscribers + " subscribers over " + subscribeOver);
+            if (subscribeOver.equals("grpc")) {
+                openGrpcSubscribers(group, members, grpcSubscribers, progress);
+            } else {
+                openAll(group, subscribers, 0, i -> "bench-sub-" + i, i -> List.of(room(i % rooms)), members, connections,
+                        progress);
+            }
             List<List<String>> publisherRooms = new ArrayList<>();
             for (int j = 0; j < publishers; j++) {
                 List<String> own = new ArrayList<>();
@@ -172,6 +193,7 @@ class FanoutCommand implements Callable<Integer> {
             }
             out.flush();
             connections.forEach(BenchConnection::close);
+            grpcSubscribers.forEach(SwitchboardClient::close);
             return report.missing() == 0 && report.errors() == 0 ? 0 : 1;
         } finally {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
@@ -253,6 +275,43 @@ class FanoutCommand implements Callable<Integer> {
                 members[roomIndex(room)]++;
             }
             progress.connecting(ready.get(), count);
+        }
+        CompletableFuture.allOf(joins.toArray(new CompletableFuture<?>[0])).orTimeout(120, TimeUnit.SECONDS).join();
+    }
+
+    /** Subscribers over gRPC: the Java SDK's {@code grpc://} client, one per subscriber, on the bench's loops. */
+    private void openGrpcSubscribers(EventLoopGroup group, int[] members, List<SwitchboardClient> out, Progress progress) {
+        Semaphore inFlight = new Semaphore(256);
+        List<CompletableFuture<?>> joins = new ArrayList<>();
+        AtomicLong ready = new AtomicLong();
+        Counting counting = new Counting();
+        for (int i = 0; i < subscribers; i++) {
+            inFlight.acquireUninterruptibly();
+            String user = "bench-sub-" + i;
+            String room = room(i % rooms);
+            URI base = urls.get(i % urls.size());
+            URI uri = URI.create("grpc://" + base.getHost() + ":" + grpcPort + "/" + URLEncoder.encode(user, StandardCharsets.UTF_8));
+            SwitchboardClient client = SwitchboardClient.builder(uri).eventLoopGroup(group).localAddress(sourceAddress(i))
+                    .reconnect(false)
+                    .listener(new SwitchboardListener() {
+                        @Override
+                        public void onMessage(Events.RoomMessage message) {
+                            counting.onMessage(message.content().path("t").asLong(-1));
+                        }
+
+                        @Override
+                        public void onError(SwitchboardException error) {
+                            counting.onError(error.getMessage());
+                        }
+                    })
+                    .build();
+            out.add(client);
+            joins.add(client.connect().thenCompose(connected -> client.join(room)).whenComplete((v, e) -> {
+                inFlight.release();
+                ready.incrementAndGet();
+            }));
+            members[i % rooms]++;
+            progress.connecting(ready.get(), subscribers);
         }
         CompletableFuture.allOf(joins.toArray(new CompletableFuture<?>[0])).orTimeout(120, TimeUnit.SECONDS).join();
     }

@@ -52,6 +52,34 @@ class FanoutIT {
     }
 
     @Test
+    void subscribersOverGrpcReceiveEveryMessageToo() throws Exception {
+        StringWriter out = new StringWriter();
+        int exit = new CommandLine(new FanoutCommand()).setOut(new PrintWriter(out)).execute(
+                "ws://127.0.0.1:" + server.address().getPort(), "--subscribe-over", "grpc",
+                "--grpc-port", Integer.toString(server.grpcPort()),
+                "--subscribers", "20", "--rooms", "2", "--publishers", "2", "--rate", "40",
+                "--duration", "2", "--warmup", "1", "--json");
+
+        JsonNode report = Json.mapper().readTree(out.toString());
+        assertThat(exit).isZero();
+        long published = report.path("published").asLong();
+        assertThat(published).isBetween(60L, 100L);
+        // 10 gRPC subscribers and the (WebSocket) publisher in each room.
+        assertThat(report.path("deliveries").asLong()).isEqualTo(published * 11);
+        assertThat(report.path("missing").asLong()).isZero();
+        assertThat(report.path("errors").asLong()).isZero();
+    }
+
+    @Test
+    void refusesATransportItDoesNotKnow() {
+        StringWriter err = new StringWriter();
+        int exit = new CommandLine(new FanoutCommand()).setErr(new PrintWriter(err))
+                .execute("ws://127.0.0.1:1", "--subscribe-over", "carrier-pigeon");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("websocket or grpc");
+    }
+
+    @Test
     void refusesNonsenseCountsWithAUsageError() {
         StringWriter err = new StringWriter();
         int exit = new CommandLine(new FanoutCommand()).setErr(new PrintWriter(err))
