@@ -148,6 +148,10 @@ final class ServeCommand implements Callable<Integer> {
             + "(off by default).")
     Boolean compression;
 
+    @Option(names = "--metrics-require-api-key", arity = "0", description = "Serve /metrics only to callers "
+            + "presenting one of the API keys (off by default).")
+    Boolean metricsRequireApiKey;
+
     @Option(names = "--grpc-port", description = "Port of the gRPC API; 0 picks a free one, -1 serves no gRPC "
             + "(default 9090).")
     String grpcPort;
@@ -212,6 +216,7 @@ final class ServeCommand implements Callable<Integer> {
         set(tree, "connect-timeout", connectTimeout);
         set(tree, "max-header-bytes", maxHeaderBytes);
         set(tree, "compression", compression);
+        set(tree, "metrics.require-api-key", metricsRequireApiKey);
         set(tree, "grpc.port", grpcPort);
         set(tree, "grpc.max-connection-age", grpcMaxConnectionAge);
         set(tree, "grpc.max-connection-age-grace", grpcMaxConnectionAgeGrace);

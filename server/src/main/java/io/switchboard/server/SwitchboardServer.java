@@ -142,7 +142,8 @@ public final class SwitchboardServer implements AutoCloseable {
                     .childOption(ChannelOption.ALLOCATOR, allocator)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(queue / 2, queue))
                     .childHandler(new HttpChannelInitializer(
-                            () -> new HttpRouter(webSocket, streams, api, this::isReady, this::isAccepting, this::scrapeMetrics, files),
+                            () -> new HttpRouter(webSocket, streams, api, this::isReady, this::isAccepting, this::scrapeMetrics,
+                                    config.metricsRequireApiKey(), files),
                             connections, tls, Cors.config(config.allowedOrigins()), config));
             Channel listening = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
             opened.push(() -> listening.close().syncUninterruptibly());

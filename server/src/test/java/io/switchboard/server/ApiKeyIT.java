@@ -49,6 +49,32 @@ class ApiKeyIT {
     }
 
     @Test
+    void metricsAreOpenUnlessTheyRequireAKeyAndThenGuessesSpendTheSameBudget() {
+        assertThat(new Api(node, HttpClient.Version.HTTP_1_1).get("/metrics").statusCode()).isEqualTo(200);
+
+        TestNode guarded = new TestNode("guarded", b -> b.apiKey("scraper", OPS_KEY).apiRate(1, 3)
+                .metricsRequireApiKey(true));
+        guarded.start();
+        try {
+            Api api = new Api(guarded, HttpClient.Version.HTTP_1_1);
+            HttpResponse<String> none = api.get("/metrics");
+            assertThat(none.statusCode()).isEqualTo(401);
+            assertThat(none.headers().firstValue("www-authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+            assertThat(none.body()).doesNotContain("switchboard_");
+            HttpResponse<String> scraped = api.with("Authorization", "Bearer " + OPS_KEY).get("/metrics");
+            assertThat(scraped.statusCode()).isEqualTo(200);
+            assertThat(scraped.body()).contains("switchboard_connections");
+            assertThat(api.with("X-API-Key", OPS_KEY).get("/metrics").statusCode()).isEqualTo(200);
+            // Wrong keys spend the address's budget, as on the API: past it, 429.
+            List<Integer> guesses = java.util.stream.IntStream.range(0, 8)
+                    .mapToObj(i -> api.with("X-API-Key", OPS_KEY + i).get("/metrics").statusCode()).toList();
+            assertThat(guesses).startsWith(401).contains(429).containsOnly(401, 429);
+        } finally {
+            guarded.stop();
+        }
+    }
+
+    @Test
     void eitherHeaderCarriesAValidKey() {
         Api api = new Api(node, HttpClient.Version.HTTP_1_1);
         assertThat(api.with("Authorization", "Bearer " + BACKEND_KEY).get("/api/v1/rooms").statusCode()).isEqualTo(200);

@@ -58,24 +58,9 @@ public final class ServerApi {
 
     /** Serves a request whose path starts with {@link #PREFIX}. */
     public void serve(ChannelHandlerContext ctx, FullHttpRequest request) {
-        String key = keys.required() ? keys.caller(request) : null;
-        boolean authorized = !keys.required() || key != null;
-        // Callers with a key share its budget wherever they call from; the others, their address's.
-        RateLimiter.Decision rate = limiter.take(key != null ? "key:" + key : "ip:" + Peers.ip(ctx.channel()));
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        if (rate.allowed() && !authorized) {
-            log.debug("server API call from {} without a valid key", ctx.channel().remoteAddress());
-            FullHttpResponse response = HttpResponses.problemResponse(HttpResponseStatus.UNAUTHORIZED,
-                    "the server API needs a key: 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
-            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"switchboard-api\"");
-            reply(ctx, keepAlive, rate, response);
-            return;
-        }
-        if (!rate.allowed()) {
-            FullHttpResponse response = HttpResponses.problemResponse(HttpResponseStatus.TOO_MANY_REQUESTS,
-                    "rate limit of " + rate.limit() + " requests exceeded; retry after " + rate.retryAfterSeconds() + " s");
-            response.headers().set(HttpHeaderNames.RETRY_AFTER, rate.retryAfterSeconds());
-            reply(ctx, keepAlive, rate, response);
+        RateLimiter.Decision rate = admit(ctx, request, keepAlive);
+        if (rate == null) {
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
@@ -92,6 +77,42 @@ public final class ServerApi {
         }
         answer.whenComplete((response, failure) -> ctx.executor().execute(() ->
                 reply(ctx, keepAlive, rate, failure == null ? response : problemFor(failure, request))));
+    }
+
+    /**
+     * Lets a request other than the API's own (a {@code /metrics} scrape) through only with one
+     * of the keys, under the same budgets: otherwise answers 401 (or 429) itself and says no.
+     */
+    public boolean admitWithKey(ChannelHandlerContext ctx, FullHttpRequest request) {
+        return admit(ctx, request, HttpUtil.isKeepAlive(request)) != null;
+    }
+
+    /**
+     * Checks the caller's key, when keys are required, and takes one call from its budget; the
+     * budget's state for the answer's headers, or {@code null} when this answered the request
+     * already (401 without a valid key, 429 over the budget).
+     */
+    private RateLimiter.Decision admit(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
+        String key = keys.required() ? keys.caller(request) : null;
+        boolean authorized = !keys.required() || key != null;
+        // Callers with a key share its budget wherever they call from; the others, their address's.
+        RateLimiter.Decision rate = limiter.take(key != null ? "key:" + key : "ip:" + Peers.ip(ctx.channel()));
+        if (rate.allowed() && !authorized) {
+            log.debug("server API call from {} without a valid key", ctx.channel().remoteAddress());
+            FullHttpResponse response = HttpResponses.problemResponse(HttpResponseStatus.UNAUTHORIZED,
+                    "the server API needs a key: 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"switchboard-api\"");
+            reply(ctx, keepAlive, rate, response);
+            return null;
+        }
+        if (!rate.allowed()) {
+            FullHttpResponse response = HttpResponses.problemResponse(HttpResponseStatus.TOO_MANY_REQUESTS,
+                    "rate limit of " + rate.limit() + " requests exceeded; retry after " + rate.retryAfterSeconds() + " s");
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, rate.retryAfterSeconds());
+            reply(ctx, keepAlive, rate, response);
+            return null;
+        }
+        return rate;
     }
 
     private CompletionStage<FullHttpResponse> route(HttpMethod method, String[] path, ApiRequest request)

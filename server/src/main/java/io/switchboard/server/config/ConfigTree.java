@@ -55,7 +55,7 @@ public final class ConfigTree {
                 "jwt.leeway", "api.requests-per-second", "api.burst", "rooms.publish", "rooms.presence",
                 "rooms.join-leave", "max-connections-per-user", "max-connections-per-ip", "connection-rate-per-ip",
                 "command-rate", "command-burst", "max-json-depth", "handshake-timeout", "connect-timeout",
-                "max-header-bytes", "max-request-line-bytes", "compression", "grpc.port",
+                "max-header-bytes", "max-request-line-bytes", "compression", "metrics.require-api-key", "grpc.port",
                 "grpc.max-connection-age", "grpc.max-connection-age-grace")) {
             KEYS.put(key, false);
         }
@@ -266,6 +266,7 @@ public final class ConfigTree {
         r.integer("max-header-bytes", b::maxHeaderBytes);
         r.integer("max-request-line-bytes", b::maxRequestLineBytes);
         r.bool("compression", b::compression);
+        r.bool("metrics.require-api-key", b::metricsRequireApiKey);
         r.integer("grpc.port", b::grpcPort);
         Duration[] age = {defaults.grpcMaxConnectionAge(), defaults.grpcMaxConnectionAgeGrace()};
         r.duration("grpc.max-connection-age", v -> age[0] = v);
@@ -319,6 +320,7 @@ public final class ConfigTree {
                 .put("handshake-timeout", duration(c.handshakeTimeout()))
                 .put("connect-timeout", duration(c.connectTimeout())).put("max-header-bytes", c.maxHeaderBytes())
                 .put("max-request-line-bytes", c.maxRequestLineBytes()).put("compression", c.compression());
+        out.putObject("metrics").put("require-api-key", c.metricsRequireApiKey());
         out.putObject("grpc").put("port", c.grpcPort())
                 .put("max-connection-age", duration(c.grpcMaxConnectionAge()))
                 .put("max-connection-age-grace", duration(c.grpcMaxConnectionAgeGrace()));

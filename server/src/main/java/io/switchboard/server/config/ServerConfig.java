@@ -60,6 +60,7 @@ public final class ServerConfig {
     private final int maxHeaderBytes;
     private final int maxRequestLineBytes;
     private final boolean compression;
+    private final boolean metricsRequireApiKey;
     private final int grpcPort;
     private final Duration drainTimeout;
     private final Duration grpcMaxConnectionAge;
@@ -112,6 +113,7 @@ public final class ServerConfig {
         this.maxHeaderBytes = b.maxHeaderBytes;
         this.maxRequestLineBytes = b.maxRequestLineBytes;
         this.compression = b.compression;
+        this.metricsRequireApiKey = b.metricsRequireApiKey;
         this.grpcPort = b.grpcPort;
         this.drainTimeout = b.drainTimeout;
         this.grpcMaxConnectionAge = b.grpcMaxConnectionAge;
@@ -139,7 +141,7 @@ public final class ServerConfig {
                 .connectionRatePerIp(connectionRatePerIp).commandRate(commandsPerSecond, commandBurst)
                 .maxJsonDepth(maxJsonDepth).handshakeTimeout(handshakeTimeout).connectTimeout(connectTimeout)
                 .maxHeaderBytes(maxHeaderBytes).maxRequestLineBytes(maxRequestLineBytes).compression(compression)
-                .grpcPort(grpcPort).grpcMaxConnectionAge(grpcMaxConnectionAge, grpcMaxConnectionAgeGrace);
+                .metricsRequireApiKey(metricsRequireApiKey).grpcPort(grpcPort).grpcMaxConnectionAge(grpcMaxConnectionAge, grpcMaxConnectionAgeGrace);
         allowedOrigins.forEach(b::allowedOrigin);
         namespaceHistory.forEach(b::namespaceHistory);
         apiKeys.forEach(b::apiKey);
@@ -401,6 +403,11 @@ public final class ServerConfig {
     }
 
     /** Whether WebSocket clients may negotiate permessage-deflate. */
+    /** Whether {@code /metrics} needs one of the API keys, as the server API does. */
+    public boolean metricsRequireApiKey() {
+        return metricsRequireApiKey;
+    }
+
     public boolean compression() {
         return compression;
     }
@@ -448,7 +455,8 @@ public final class ServerConfig {
                 + ", commandBurst=" + commandBurst + ", maxJsonDepth=" + maxJsonDepth
                 + ", handshakeTimeout=" + handshakeTimeout + ", connectTimeout=" + connectTimeout
                 + ", maxHeaderBytes=" + maxHeaderBytes + ", maxRequestLineBytes=" + maxRequestLineBytes
-                + ", compression=" + compression + ", grpcPort=" + grpcPort
+                + ", compression=" + compression + ", metricsRequireApiKey=" + metricsRequireApiKey
+                + ", grpcPort=" + grpcPort
                 + ", grpcMaxConnectionAge=" + grpcMaxConnectionAge
                 + ", grpcMaxConnectionAgeGrace=" + grpcMaxConnectionAgeGrace + ", drainTimeout=" + drainTimeout + "}";
     }
@@ -501,6 +509,7 @@ public final class ServerConfig {
         private int maxHeaderBytes = 8192;
         private int maxRequestLineBytes = 4096;
         private boolean compression;
+        private boolean metricsRequireApiKey;
         private int grpcPort = 9090;
         private Duration drainTimeout = Duration.ofSeconds(10);
         private Duration grpcMaxConnectionAge = Duration.ofMinutes(30);
@@ -731,6 +740,12 @@ public final class ServerConfig {
             return this;
         }
 
+        /** {@code /metrics} only with one of the API keys (Prometheus: {@code authorization} credentials). */
+        public Builder metricsRequireApiKey(boolean metricsRequireApiKey) {
+            this.metricsRequireApiKey = metricsRequireApiKey;
+            return this;
+        }
+
         public Builder compression(boolean compression) {
             this.compression = compression;
             return this;
@@ -779,6 +794,8 @@ public final class ServerConfig {
             require(tlsCert == null || java.nio.file.Files.isReadable(tlsCert), "tls.cert", "cannot read " + tlsCert);
             require(tlsKey == null || java.nio.file.Files.isReadable(tlsKey), "tls.key", "cannot read " + tlsKey);
             require(!(tlsSelfSigned && tlsCert != null), "tls.self-signed", "use either a certificate or a self-signed one");
+            require(!metricsRequireApiKey || !apiKeys.isEmpty(), "metrics.require-api-key",
+                    "needs at least one API key (api-keys, --api-key NAME=KEY), or no scrape could get in");
             for (String origin : allowedOrigins) {
                 require(origin.equals("*") || origin.matches("https?://[^/\\s]+"), "allowed-origins",
                         "must be * or scheme://host[:port], was " + origin);

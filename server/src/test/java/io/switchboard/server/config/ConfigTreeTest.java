@@ -45,6 +45,7 @@ class ConfigTreeTest {
         assertThat(config.allowedOrigins()).containsExactly("https://chat.example.com", "https://admin.example.com");
         assertThat(config.grpcPort()).isEqualTo(9090);
         assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.metricsRequireApiKey()).isTrue();
     }
 
     @Test
@@ -86,6 +87,8 @@ class ConfigTreeTest {
         "grpc:\\n  port: 8080                  | grpc.port",
         "tls:\\n  cert: /nonexistent.pem\\n  key: /nonexistent.key | tls.cert",
         "transport: carrier-pigeon            | transport",
+        "metrics:\\n  require-api-key: true    | metrics.require-api-key",
+        "metrics:\\n  require-api-key: perhaps | metrics.require-api-key",
     })
     void anInvalidSettingIsNamed(String yaml, String setting) throws IOException {
         Path file = file(yaml.replace("\\n", "\n"));
@@ -105,8 +108,10 @@ class ConfigTreeTest {
 
     @Test
     void theEffectiveConfigurationReadsBackTheSameAndHidesSecrets() throws IOException {
+        // Without API keys (a description hides them, so they cannot be read back), /metrics cannot need one.
         ServerConfig config = ConfigTree.read(Path.of("..", "config", "example.yml"))
-                .applyEnvironment(Map.of("SWITCHBOARD_NODE_ID", "sb-2")).builder().build();
+                .applyEnvironment(Map.of("SWITCHBOARD_NODE_ID", "sb-2", "SWITCHBOARD_METRICS_REQUIRE_API_KEY", "false"))
+                .builder().build();
         String described = ConfigTree.describe(config);
         ServerConfig again = ConfigTree.read(file(described)).builder().build();
         assertThat(again.toString()).isEqualTo(config.toString());

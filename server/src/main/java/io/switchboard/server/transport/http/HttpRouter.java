@@ -34,14 +34,18 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final BooleanSupplier accepting;
     private final Supplier<CompletionStage<String>> metrics;
     private final StaticFiles files;
+    private final boolean metricsNeedKey;
 
     /**
      * {@code ready}: what {@code /readyz} answers; {@code accepting}: whether new client
-     * connections are taken (not while the node drains).
+     * connections are taken (not while the node drains); {@code metricsNeedKey}: whether
+     * {@code /metrics} is only for callers with an API key.
      */
     public HttpRouter(WebSocketUpgrade webSocket, StreamEndpoints streams, ServerApi api, BooleanSupplier ready,
-                      BooleanSupplier accepting, Supplier<CompletionStage<String>> metrics, StaticFiles files) {
+                      BooleanSupplier accepting, Supplier<CompletionStage<String>> metrics, boolean metricsNeedKey,
+                      StaticFiles files) {
         this.metrics = metrics;
+        this.metricsNeedKey = metricsNeedKey;
         this.files = files;
         this.webSocket = webSocket;
         this.streams = streams;
@@ -100,6 +104,9 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private void metrics(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (!HttpMethod.GET.equals(request.method())) {
             HttpResponses.methodNotAllowed(ctx, request, "GET");
+            return;
+        }
+        if (metricsNeedKey && !api.admitWithKey(ctx, request)) {
             return;
         }
         boolean keepAlive = io.netty.handler.codec.http.HttpUtil.isKeepAlive(request);
