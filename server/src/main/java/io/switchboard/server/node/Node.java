@@ -132,26 +132,44 @@ public final class Node implements CommandHandler {
             session.onEnd(onEnd);
         }
         // Subscribed first, then the position of the user's direct messages: those after it reach
-        // this connection live, and the connected frame tells the client where that starts.
-        // A backend following rooms has no direct messages and no presence.
+        // this connection live, and the connected frame tells the client where that starts. Then
+        // the connection is counted in the cluster's presence, which is where the cluster-wide
+        // limit of connections per user is kept. A backend following rooms has no direct
+        // messages and no presence.
         boolean person = !identity.backend();
-        CompletionStage<StreamPosition> subscribed = person
+        CompletionStage<Admission> admitted = person
                 ? broker.subscribeUser(userId).thenCompose(v -> broker.position(StreamKey.user(userId)))
-                : CompletableFuture.completedFuture(new StreamPosition(0, ""));
-        subscribed
-                .whenComplete((direct, failure) -> session.execute(() -> {
-                    if (failure != null || session.isEnded()) {
+                        .thenCompose(direct -> presence.connect(userId, session.id()).handle((count, failure) -> {
+                            // The store being unreachable does not stop the session: the node
+                            // registers its connections again once the store is back.
+                            logFailure(failure, session, "presence on connect");
+                            return new Admission(direct, failure == null ? count : -1);
+                        }))
+                : CompletableFuture.completedFuture(new Admission(new StreamPosition(0, ""), -1));
+        admitted
+                .whenComplete((admission, failure) -> session.execute(() -> {
+                    int limit = config.maxConnectionsPerUser();
+                    boolean overLimit = failure == null && person && limit > 0 && admission.connections() > limit;
+                    if (failure != null || session.isEnded() || overLimit) {
                         if (person) {
                             broker.unsubscribeUser(userId);
+                            if (failure == null && admission.connections() > 0) {
+                                presence.disconnect(userId, session.id())
+                                        .whenComplete((v, e) -> logFailure(e, session, "presence on refusal"));
+                            }
                         }
                         if (failure != null) {
                             log.warn("{}: cannot subscribe to the user's frames, refusing: {}", session, failure.toString());
                             session.close(CloseCodes.TRY_AGAIN_LATER, "message broker unavailable", true);
+                        } else if (overLimit && !session.isEnded()) {
+                            log.debug("{}: over the cluster's limit of {} connections per user", session, limit);
+                            session.close(CloseCodes.RATE_LIMITED, "too many connections for user " + userId
+                                    + ": at most " + limit + " across the cluster", false);
                         }
                         return;
                     }
-                    session.send(ServerFrames.connected(connectId, userId, session.id(), config.nodeId(), direct,
-                            connection.httpSession(), connection.resumed()));
+                    session.send(ServerFrames.connected(connectId, userId, session.id(), config.nodeId(),
+                            admission.direct(), connection.httpSession(), connection.resumed()));
                     hub.register(session);
                     metrics.connectionOpened(connection.transport());
                     session.start();
@@ -160,9 +178,10 @@ public final class Node implements CommandHandler {
                         log.debug("{} (backend) opened from {}", session, connection.remoteAddress());
                         return;
                     }
-                    presence.connect(userId, session.id())
-                            .thenCompose(first -> first ? announce(PresenceChange.online(userId, true)) : DONE)
-                            .whenComplete((x, e) -> logFailure(e, session, "presence on connect"));
+                    if (admission.connections() == 1) {
+                        announce(PresenceChange.online(userId, true))
+                                .whenComplete((x, e) -> logFailure(e, session, "announcing online"));
+                    }
                     log.debug("{} opened from {}", session, connection.remoteAddress());
                 }));
         return session;
@@ -580,6 +599,13 @@ public final class Node implements CommandHandler {
                     .put("deliveries", metrics.deliveries());
             return report;
         });
+    }
+
+    /**
+     * What opening a session learned: where the user's direct messages stand, and how many
+     * connections the user has across the cluster with this one ({@code -1}: not known).
+     */
+    private record Admission(StreamPosition direct, int connections) {
     }
 
     /** Just this node's id: the report sent when the counts cannot be taken in time. */

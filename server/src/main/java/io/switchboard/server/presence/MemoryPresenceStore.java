@@ -20,15 +20,14 @@ public final class MemoryPresenceStore implements PresenceStore {
     private final ConcurrentMap<String, Map<String, Set<String>>> rooms = new ConcurrentHashMap<>();
 
     @Override
-    public CompletionStage<Boolean> connect(String user, String connectionId) {
-        boolean[] first = new boolean[1];
+    public CompletionStage<Integer> connect(String user, String connectionId) {
+        int[] count = new int[1];
         users.compute(user, (u, conns) -> {
             Set<String> set = conns == null ? new HashSet<>() : conns;
-            first[0] = set.isEmpty();
-            set.add(connectionId);
+            count[0] = set.add(connectionId) ? set.size() : 0;
             return set;
         });
-        return done(first[0]);
+        return CompletableFuture.completedFuture(count[0]);
     }
 
     @Override

@@ -11,8 +11,11 @@ import java.util.concurrent.CompletionStage;
  * was a user's first or last connection, which is when online/offline and join/leave are emitted.
  */
 public interface PresenceStore extends AutoCloseable {
-    /** Records a connection; {@code true} when it is the user's first. */
-    CompletionStage<Boolean> connect(String user, String connectionId);
+    /**
+     * Records a connection; answers how many the user has with it, cluster-wide (1: the first),
+     * or 0 when this connection was recorded already.
+     */
+    CompletionStage<Integer> connect(String user, String connectionId);
 
     /** Forgets a connection; {@code true} when it was the user's last. */
     CompletionStage<Boolean> disconnect(String user, String connectionId);

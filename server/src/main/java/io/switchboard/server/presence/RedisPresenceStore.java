@@ -42,8 +42,9 @@ public final class RedisPresenceStore implements PresenceStore {
     }
 
     @Override
-    public CompletionStage<Boolean> connect(String user, String connectionId) {
-        return script(ADD, connectionKeys(user, node), user, connectionId, RedisKeys.join(user, connectionId), "");
+    public CompletionStage<Integer> connect(String user, String connectionId) {
+        return count(ADD, connectionKeys(user, node), user, connectionId, RedisKeys.join(user, connectionId), "")
+                .thenApply(Long::intValue);
     }
 
     @Override
@@ -164,8 +165,8 @@ public final class RedisPresenceStore implements PresenceStore {
             List<PresenceChange> all = new ArrayList<>(changes);
             for (LocalConnection connection : live) {
                 String user = connection.user();
-                adds.add(connect(user, connection.connectionId()).thenAccept(first -> {
-                    if (first) {
+                adds.add(connect(user, connection.connectionId()).thenAccept(count -> {
+                    if (count == 1) {
                         synchronized (all) {
                             all.add(PresenceChange.online(user, true));
                         }
@@ -242,11 +243,16 @@ public final class RedisPresenceStore implements PresenceStore {
     }
 
     /** Runs add_presence or remove_presence; {@code room} is listed as active, or '' for none. */
+    /** Runs add or remove presence; whether it was the user's first (add) or last (remove) there. */
     private CompletionStage<Boolean> script(LuaScript script, byte[][] scriptKeys, String user, String member,
                                             String registryMember, String room) {
-        CompletionStage<Long> result = script.run(redis.commands(), ScriptOutputType.INTEGER, scriptKeys,
-                RedisKeys.bytes(user), RedisKeys.bytes(member), RedisKeys.bytes(registryMember), RedisKeys.bytes(room));
-        return unavailableOnFailure(result.thenApply(n -> n == 1L));
+        return count(script, scriptKeys, user, member, registryMember, room).thenApply(n -> n == 1L);
+    }
+
+    private CompletionStage<Long> count(LuaScript script, byte[][] scriptKeys, String user, String member,
+                                        String registryMember, String room) {
+        return unavailableOnFailure(script.run(redis.commands(), ScriptOutputType.INTEGER, scriptKeys,
+                RedisKeys.bytes(user), RedisKeys.bytes(member), RedisKeys.bytes(registryMember), RedisKeys.bytes(room)));
     }
 
     private CompletionStage<List<Member>> counts(byte[] hash) {

@@ -3,14 +3,13 @@
 -- registry, KEYS[4] set of active rooms
 -- ARGV[1] user, ARGV[2] the connection's member in KEYS[1], ARGV[3] its member in KEYS[3],
 -- ARGV[4] the room to list in KEYS[4] ('' for none)
--- Returns 1 when this is the user's first connection there, else 0.
+-- Returns the user's connections there with this one (1: the first), or 0 when this connection
+-- was recorded already.
 redis.call('SADD', KEYS[3], ARGV[3])
 if ARGV[4] ~= '' then
   redis.call('SADD', KEYS[4], ARGV[4])
 end
 if redis.call('SADD', KEYS[1], ARGV[2]) == 1 then
-  if redis.call('HINCRBY', KEYS[2], ARGV[1], 1) == 1 then
-    return 1
-  end
+  return redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
 end
 return 0
