@@ -114,6 +114,11 @@ public final class SwitchboardServer implements AutoCloseable {
             metrics.brokerState(broker::isHealthy);
             this.liveness = redis == null ? null
                     : new NodeLiveness(node, presence, loops.group().next(), config.heartbeatInterval());
+            if (liveness != null) {
+                // Before the node listens: the first beat clears what an earlier run left behind.
+                liveness.start();
+                opened.push(liveness);
+            }
             if (!authenticator.isSecure()) {
                 log.warn("INSECURE MODE: no authentication is configured; any client may connect as any user "
                         + "through /ws/{user_id}, /sse/{user_id} and /poll/{user_id}, and the server API under /api/v1 "
@@ -158,9 +163,6 @@ public final class SwitchboardServer implements AutoCloseable {
             // Throwable: Netty's sync() rethrows checked exceptions as they are (a BindException).
             closeAfterFailedStart(opened, e);
             throw e;
-        }
-        if (liveness != null) {
-            liveness.start();
         }
         InetSocketAddress address = address();
         log.info("node {} listening on {}:{}{} ({}, {} transport, {} event loops, {})",

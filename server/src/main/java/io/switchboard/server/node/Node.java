@@ -73,6 +73,8 @@ public final class Node implements CommandHandler {
     private final SessionLimits sessionLimits;
     private final LongSupplier clock;
     private final RateMeter publications = new RateMeter();
+    /** Sessions counted in the presence store but not yet in the hub, by id: live for a resync. */
+    private final Map<String, LocalConnection> admitting = new java.util.concurrent.ConcurrentHashMap<>();
     private final long startedAt;
 
     /** A node that trusts the user id its transports give it (insecure mode). */
@@ -139,52 +141,76 @@ public final class Node implements CommandHandler {
         boolean person = !identity.backend();
         CompletionStage<Admission> admitted = person
                 ? broker.subscribeUser(userId).thenCompose(v -> broker.position(StreamKey.user(userId)))
-                        .thenCompose(direct -> presence.connect(userId, session.id()).handle((count, failure) -> {
-                            // The store being unreachable does not stop the session: the node
-                            // registers its connections again once the store is back.
-                            logFailure(failure, session, "presence on connect");
-                            return new Admission(direct, failure == null ? count : -1);
-                        }))
+                        .thenCompose(direct -> count(session, direct))
                 : CompletableFuture.completedFuture(new Admission(new StreamPosition(0, ""), -1));
         admitted
                 .whenComplete((admission, failure) -> session.execute(() -> {
-                    int limit = config.maxConnectionsPerUser();
-                    boolean overLimit = failure == null && person && limit > 0 && admission.connections() > limit;
-                    if (failure != null || session.isEnded() || overLimit) {
-                        if (person) {
-                            broker.unsubscribeUser(userId);
-                            if (failure == null && admission.connections() > 0) {
-                                presence.disconnect(userId, session.id())
-                                        .whenComplete((v, e) -> logFailure(e, session, "presence on refusal"));
-                            }
-                        }
-                        if (failure != null) {
-                            log.warn("{}: cannot subscribe to the user's frames, refusing: {}", session, failure.toString());
-                            session.close(CloseCodes.TRY_AGAIN_LATER, "message broker unavailable", true);
-                        } else if (overLimit && !session.isEnded()) {
-                            log.debug("{}: over the cluster's limit of {} connections per user", session, limit);
-                            session.close(CloseCodes.RATE_LIMITED, "too many connections for user " + userId
-                                    + ": at most " + limit + " across the cluster", false);
-                        }
-                        return;
+                    try {
+                        admitOrRefuse(session, connection, connectId, person, admission, failure);
+                    } finally {
+                        admitting.remove(session.id());
                     }
-                    session.send(ServerFrames.connected(connectId, userId, session.id(), config.nodeId(),
-                            admission.direct(), connection.httpSession(), connection.resumed()));
-                    hub.register(session);
-                    metrics.connectionOpened(connection.transport());
-                    session.start();
-                    watchExpiry(session);
-                    if (!person) {
-                        log.debug("{} (backend) opened from {}", session, connection.remoteAddress());
-                        return;
-                    }
-                    if (admission.connections() == 1) {
-                        announce(PresenceChange.online(userId, true))
-                                .whenComplete((x, e) -> logFailure(e, session, "announcing online"));
-                    }
-                    log.debug("{} opened from {}", session, connection.remoteAddress());
                 }));
         return session;
+    }
+
+    /**
+     * Counts a new session in the presence store, listed meanwhile among this node's live
+     * connections (so that a resync running now keeps it). The store being unreachable does not
+     * stop the session: the node registers its connections again once the store is back.
+     */
+    private CompletionStage<Admission> count(Session session, StreamPosition direct) {
+        admitting.put(session.id(), new LocalConnection(session.userId(), session.id(), Set.of()));
+        return presence.connect(session.userId(), session.id()).handle((count, failure) -> {
+            logFailure(failure, session, "presence on connect");
+            return new Admission(direct, failure == null ? count : -1);
+        });
+    }
+
+    /** The end of opening a session: refused (broker down, over the user limit, gone meanwhile) or started. */
+    private void admitOrRefuse(Session session, Connection connection, JsonNode connectId, boolean person,
+                               Admission admission, Throwable failure) {
+        String userId = session.userId();
+        int limit = config.maxConnectionsPerUser();
+        boolean overLimit = failure == null && person && limit > 0 && admission.connections() > limit;
+        if (failure != null || session.isEnded() || overLimit) {
+            if (person) {
+                broker.unsubscribeUser(userId);
+                if (failure == null && admission.connections() > 0) {
+                    // Counted as the user's first, so nobody announced the user online;
+                    // if others connected meanwhile, they are online now.
+                    boolean wasFirst = admission.connections() == 1;
+                    presence.disconnect(userId, session.id())
+                            .thenCompose(last -> wasFirst && !last
+                                    ? announce(PresenceChange.online(userId, true)) : DONE)
+                            .whenComplete((v, e) -> logFailure(e, session, "presence of a session ended early"));
+                }
+            }
+            if (failure != null) {
+                log.warn("{}: cannot subscribe to the user's frames, refusing: {}", session, failure.toString());
+                session.close(CloseCodes.TRY_AGAIN_LATER, "message broker unavailable", true);
+            } else if (overLimit && !session.isEnded()) {
+                log.debug("{}: over the cluster's limit of {} connections per user", session, limit);
+                session.close(CloseCodes.RATE_LIMITED, "too many connections for user " + userId
+                        + ": at most " + limit + " across the cluster", false);
+            }
+            return;
+        }
+        session.send(ServerFrames.connected(connectId, userId, session.id(), config.nodeId(),
+                admission.direct(), connection.httpSession(), connection.resumed()));
+        hub.register(session);
+        metrics.connectionOpened(connection.transport());
+        session.start();
+        watchExpiry(session);
+        if (!person) {
+            log.debug("{} (backend) opened from {}", session, connection.remoteAddress());
+            return;
+        }
+        if (admission.connections() == 1) {
+            announce(PresenceChange.online(userId, true))
+                    .whenComplete((x, e) -> logFailure(e, session, "announcing online"));
+        }
+        log.debug("{} opened from {}", session, connection.remoteAddress());
     }
 
     /**
@@ -247,7 +273,11 @@ public final class Node implements CommandHandler {
      */
     public CompletionStage<Void> resync() {
         return hub.collect(s -> s.identity().backend() ? null : new LocalConnection(s.userId(), s.id(), tracked(s.rooms())))
-                .thenApply(all -> all.stream().filter(java.util.Objects::nonNull).toList())
+                .thenApply(all -> {
+                    Map<String, LocalConnection> live = new java.util.LinkedHashMap<>(admitting);
+                    all.stream().filter(java.util.Objects::nonNull).forEach(c -> live.put(c.connectionId(), c));
+                    return List.copyOf(live.values());
+                })
                 .thenCompose(presence::resync)
                 .thenCompose(this::announceAll);
     }

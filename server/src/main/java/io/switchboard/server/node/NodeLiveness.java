@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeLiveness implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeLiveness.class);
+    private static final Duration FIRST_BEAT_WAIT = Duration.ofSeconds(10);
 
     private final Node node;
     private final PresenceStore presence;
@@ -36,13 +37,24 @@ public final class NodeLiveness implements AutoCloseable {
         this.interval = interval;
     }
 
+    /**
+     * Beats once and waits for that beat (at most {@link #FIRST_BEAT_WAIT}): the store then holds
+     * this node's registrations as they are, stale ones of an earlier run of the same node removed,
+     * before the node takes connections. Then beats every interval.
+     */
     public void start() {
-        task = timer.scheduleWithFixedDelay(this::beat, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        if (!beat().completeOnTimeout(false, FIRST_BEAT_WAIT.toMillis(), TimeUnit.MILLISECONDS).join()) {
+            log.warn("node {}: the first heartbeat took over {}; going on", node.id(), FIRST_BEAT_WAIT);
+        }
+        task = timer.scheduleWithFixedDelay(this::beat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void beat() {
+    /** One beat; completes ({@code true}) when it is over, whatever it found. */
+    private CompletableFuture<Boolean> beat() {
+        CompletableFuture<Boolean> over = new CompletableFuture<>();
         if (!beating.compareAndSet(false, true)) {
-            return;
+            over.complete(true);
+            return over;
         }
         report().thenCompose(presence::heartbeat).whenComplete((beat, failure) -> {
             if (failure != null) {
@@ -51,6 +63,7 @@ public final class NodeLiveness implements AutoCloseable {
                 }
                 registered = false;
                 beating.set(false);
+                over.complete(true);
                 return;
             }
             // Registered before, and the store still knows it: nothing to re-register. Otherwise
@@ -75,9 +88,11 @@ public final class NodeLiveness implements AutoCloseable {
                 } finally {
                     // Whatever happened, the next interval beats again.
                     beating.set(false);
+                    over.complete(true);
                 }
             });
         });
+        return over;
     }
 
     /**
