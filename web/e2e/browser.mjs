@@ -15,7 +15,7 @@ export function launch() {
  * The demo chat as {@code user} in a browser context of its own, connected and in {@code room}.
  * {@code transports} forces transports (comma-separated); {@code blocked} cuts transports off in
  * the browser ('websocket', 'sse'), so the SDK must fall back by itself. Waits until the page is
- * connected (over {@code expect}, when given).
+ * connected (over {@code expect}, when given) and has joined {@code room}.
  */
 export async function chatPage(browser, base, user, { room, transports, blocked = [], expect } = {}) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
@@ -31,14 +31,27 @@ export async function chatPage(browser, base, user, { room, transports, blocked 
   if (room) query.set('room', room);
   if (transports) query.set('transports', transports);
   await page.goto(`${base}/?${query}`);
-  await page.waitForFunction(
-    (t) => {
-      const s = document.querySelector('#status');
-      return s && s.dataset.state === 'connected' && (!t || s.dataset.transport === t);
-    },
-    expect ?? null,
-    { timeout: 15000 },
-  );
+  try {
+    await page.waitForFunction(
+      (t) => {
+        const s = document.querySelector('#status');
+        return s && s.dataset.state === 'connected' && (!t || s.dataset.transport === t);
+      },
+      expect ?? null,
+      { timeout: 15000 },
+    );
+  } catch (e) {
+    throw new Error(`${user} never connected${expect ? ` over ${expect}` : ''} (${await describe(page)}): ${e.message}`);
+  }
+  if (room) {
+    // Joined (the join acknowledged) before anyone is asked to send to the room.
+    try {
+      await page.waitForFunction((r) => [...document.querySelectorAll('#rooms li.current')].some((li) => li.dataset.room === r),
+        room, { timeout: 15000 });
+    } catch (e) {
+      throw new Error(`${user} never joined ${room} (${await describe(page)}): ${e.message}`);
+    }
+  }
   return { context, page };
 }
 
@@ -48,13 +61,26 @@ export async function send(page, text) {
   await page.click('#send');
 }
 
+/** The page's connection status and notices, to explain a failure. */
+async function describe(page) {
+  return page.evaluate(() => {
+    const status = document.querySelector('#status');
+    const notices = [...document.querySelectorAll('[data-testid="notice"]')].slice(-5).map((e) => e.textContent);
+    return `status ${status?.dataset.state}/${status?.dataset.transport}; last notices: ${JSON.stringify(notices)}`;
+  }).catch((e) => `(page not readable: ${e.message})`);
+}
+
 /** Waits until an element matching {@code selector} contains {@code text}. */
 export async function sees(page, selector, text, timeout = 15000) {
-  await page.waitForFunction(
-    ([sel, t]) => [...document.querySelectorAll(sel)].some((e) => e.textContent.includes(t)),
-    [selector, text],
-    { timeout },
-  );
+  try {
+    await page.waitForFunction(
+      ([sel, t]) => [...document.querySelectorAll(sel)].some((e) => e.textContent.includes(t)),
+      [selector, text],
+      { timeout },
+    );
+  } catch (e) {
+    throw new Error(`${selector} never showed "${text}" (${await describe(page)}): ${e.message}`);
+  }
 }
 
 /** Waits until the element {@code selector} holds exactly {@code text} (or contains it, for longer texts). */

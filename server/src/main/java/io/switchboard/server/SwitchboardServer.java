@@ -114,11 +114,6 @@ public final class SwitchboardServer implements AutoCloseable {
             metrics.brokerState(broker::isHealthy);
             this.liveness = redis == null ? null
                     : new NodeLiveness(node, presence, loops.group().next(), config.heartbeatInterval());
-            if (liveness != null) {
-                // Before the node listens: the first beat clears what an earlier run left behind.
-                liveness.start();
-                opened.push(liveness);
-            }
             if (!authenticator.isSecure()) {
                 log.warn("INSECURE MODE: no authentication is configured; any client may connect as any user "
                         + "through /ws/{user_id}, /sse/{user_id} and /poll/{user_id}, and the server API under /api/v1 "
@@ -143,6 +138,9 @@ public final class SwitchboardServer implements AutoCloseable {
                     .channel(loops.serverChannelType())
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .option(ChannelOption.SO_REUSEADDR, true)
+                    // Bound first (a taken port fails here, before anything changes in Redis),
+                    // accepting once the node is registered.
+                    .option(ChannelOption.AUTO_READ, false)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.ALLOCATOR, allocator)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(queue / 2, queue))
@@ -153,12 +151,20 @@ public final class SwitchboardServer implements AutoCloseable {
             Channel listening = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
             opened.push(() -> listening.close().syncUninterruptibly());
             this.serverChannel = listening;
+            if (liveness != null) {
+                // The first beat clears what an earlier run of this node id left in the presence
+                // store; it waits for it, before any client connects.
+                liveness.start();
+                opened.push(liveness);
+            }
             GrpcServer grpcServer = config.grpcPort() < 0 ? null : GrpcServer.start(config, loops, tls, node,
                     authenticator, apiKeys, apiLimiter, limits, this::isReady);
             if (grpcServer != null) {
                 opened.push(() -> grpcServer.close(Duration.ZERO));
             }
             this.grpc = grpcServer;
+            listening.config().setAutoRead(true);
+            listening.read();
         } catch (Throwable e) {
             // Throwable: Netty's sync() rethrows checked exceptions as they are (a BindException).
             closeAfterFailedStart(opened, e);

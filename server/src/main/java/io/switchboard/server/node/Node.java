@@ -73,8 +73,11 @@ public final class Node implements CommandHandler {
     private final SessionLimits sessionLimits;
     private final LongSupplier clock;
     private final RateMeter publications = new RateMeter();
-    /** Sessions counted in the presence store but not yet in the hub, by id: live for a resync. */
-    private final Map<String, LocalConnection> admitting = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * This node's sessions counted in the presence store, from before they are counted until they
+     * end, by id: the connections a resync keeps (their rooms come from the hub).
+     */
+    private final Map<String, LocalConnection> counted = new java.util.concurrent.ConcurrentHashMap<>();
     private final long startedAt;
 
     /** A node that trusts the user id its transports give it (insecure mode). */
@@ -142,14 +145,10 @@ public final class Node implements CommandHandler {
         CompletionStage<Admission> admitted = person
                 ? broker.subscribeUser(userId).thenCompose(v -> broker.position(StreamKey.user(userId)))
                         .thenCompose(direct -> count(session, direct))
-                : CompletableFuture.completedFuture(new Admission(new StreamPosition(0, ""), -1));
+                : CompletableFuture.completedFuture(new Admission(new StreamPosition(0, ""), Admission.UNKNOWN));
         admitted
                 .whenComplete((admission, failure) -> session.execute(() -> {
-                    try {
-                        admitOrRefuse(session, connection, connectId, person, admission, failure);
-                    } finally {
-                        admitting.remove(session.id());
-                    }
+                    admitOrRefuse(session, connection, connectId, person, admission, failure);
                 }));
         return session;
     }
@@ -160,10 +159,10 @@ public final class Node implements CommandHandler {
      * stop the session: the node registers its connections again once the store is back.
      */
     private CompletionStage<Admission> count(Session session, StreamPosition direct) {
-        admitting.put(session.id(), new LocalConnection(session.userId(), session.id(), Set.of()));
-        return presence.connect(session.userId(), session.id()).handle((count, failure) -> {
+        counted.put(session.id(), new LocalConnection(session.userId(), session.id(), Set.of()));
+        return presence.connect(session.userId(), session.id(), config.maxConnectionsPerUser()).handle((count, failure) -> {
             logFailure(failure, session, "presence on connect");
-            return new Admission(direct, failure == null ? count : -1);
+            return new Admission(direct, failure == null ? count : Admission.UNKNOWN);
         });
     }
 
@@ -171,25 +170,20 @@ public final class Node implements CommandHandler {
     private void admitOrRefuse(Session session, Connection connection, JsonNode connectId, boolean person,
                                Admission admission, Throwable failure) {
         String userId = session.userId();
-        int limit = config.maxConnectionsPerUser();
-        boolean overLimit = failure == null && person && limit > 0 && admission.connections() > limit;
+        boolean overLimit = failure == null && person && admission.connections() == PresenceStore.REFUSED;
         if (failure != null || session.isEnded() || overLimit) {
             if (person) {
                 broker.unsubscribeUser(userId);
-                if (failure == null && admission.connections() > 0) {
-                    // Counted as the user's first, so nobody announced the user online;
-                    // if others connected meanwhile, they are online now.
-                    boolean wasFirst = admission.connections() == 1;
-                    presence.disconnect(userId, session.id())
-                            .thenCompose(last -> wasFirst && !last
-                                    ? announce(PresenceChange.online(userId, true)) : DONE)
-                            .whenComplete((v, e) -> logFailure(e, session, "presence of a session ended early"));
+                counted.remove(session.id());
+                if (failure == null && !overLimit) {
+                    uncount(session, admission);
                 }
             }
             if (failure != null) {
                 log.warn("{}: cannot subscribe to the user's frames, refusing: {}", session, failure.toString());
                 session.close(CloseCodes.TRY_AGAIN_LATER, "message broker unavailable", true);
             } else if (overLimit && !session.isEnded()) {
+                int limit = config.maxConnectionsPerUser();
                 log.debug("{}: over the cluster's limit of {} connections per user", session, limit);
                 session.close(CloseCodes.RATE_LIMITED, "too many connections for user " + userId
                         + ": at most " + limit + " across the cluster", false);
@@ -211,6 +205,23 @@ public final class Node implements CommandHandler {
                     .whenComplete((x, e) -> logFailure(e, session, "announcing online"));
         }
         log.debug("{} opened from {}", session, connection.remoteAddress());
+    }
+
+    /**
+     * Forgets a session that ended while it was being counted (the store may hold it even when
+     * its answer was lost). The events are those nobody else will emit: counted as the user's
+     * first, nobody announced the user online, so if others are still there they are online
+     * now; counted after others, its being the last means the user is gone.
+     */
+    private void uncount(Session session, Admission admission) {
+        String userId = session.userId();
+        boolean known = admission.connections() != Admission.UNKNOWN;
+        boolean first = admission.connections() == 1;
+        presence.disconnect(userId, session.id())
+                .thenCompose(last -> !known ? DONE
+                        : first && !last ? announce(PresenceChange.online(userId, true))
+                        : !first && last ? announce(PresenceChange.online(userId, false)) : DONE)
+                .whenComplete((v, e) -> logFailure(e, session, "presence of a session ended while opening"));
     }
 
     /**
@@ -251,6 +262,7 @@ public final class Node implements CommandHandler {
             log.debug("{} (backend) closed", session);
             return;
         }
+        counted.remove(session.id());
         broker.unsubscribeUser(session.userId());
         presence.disconnect(session.userId(), session.id())
                 .thenCompose(last -> last ? announce(PresenceChange.online(session.userId(), false)) : DONE)
@@ -274,7 +286,7 @@ public final class Node implements CommandHandler {
     public CompletionStage<Void> resync() {
         return hub.collect(s -> s.identity().backend() ? null : new LocalConnection(s.userId(), s.id(), tracked(s.rooms())))
                 .thenApply(all -> {
-                    Map<String, LocalConnection> live = new java.util.LinkedHashMap<>(admitting);
+                    Map<String, LocalConnection> live = new java.util.LinkedHashMap<>(counted);
                     all.stream().filter(java.util.Objects::nonNull).forEach(c -> live.put(c.connectionId(), c));
                     return List.copyOf(live.values());
                 })
@@ -632,10 +644,12 @@ public final class Node implements CommandHandler {
     }
 
     /**
-     * What opening a session learned: where the user's direct messages stand, and how many
-     * connections the user has across the cluster with this one ({@code -1}: not known).
+     * What opening a session learned: where the user's direct messages stand, and what the
+     * presence store answered: the user's connections across the cluster with this one,
+     * {@link PresenceStore#REFUSED} over the limit, or {@link #UNKNOWN} when it could not be asked.
      */
     private record Admission(StreamPosition direct, int connections) {
+        static final int UNKNOWN = -2;
     }
 
     /** Just this node's id: the report sent when the counts cannot be taken in time. */

@@ -20,12 +20,16 @@ public final class MemoryPresenceStore implements PresenceStore {
     private final ConcurrentMap<String, Map<String, Set<String>>> rooms = new ConcurrentHashMap<>();
 
     @Override
-    public CompletionStage<Integer> connect(String user, String connectionId) {
+    public CompletionStage<Integer> connect(String user, String connectionId, int limit) {
         int[] count = new int[1];
         users.compute(user, (u, conns) -> {
             Set<String> set = conns == null ? new HashSet<>() : conns;
-            count[0] = set.add(connectionId) ? set.size() : 0;
-            return set;
+            if (limit > 0 && !set.contains(connectionId) && set.size() >= limit) {
+                count[0] = REFUSED;
+            } else {
+                count[0] = set.add(connectionId) ? set.size() : 0;
+            }
+            return set.isEmpty() ? null : set;
         });
         return CompletableFuture.completedFuture(count[0]);
     }

@@ -12,10 +12,14 @@ import java.util.concurrent.CompletionStage;
  */
 public interface PresenceStore extends AutoCloseable {
     /**
-     * Records a connection; answers how many the user has with it, cluster-wide (1: the first),
-     * or 0 when this connection was recorded already.
+     * Records a connection unless the user has {@code limit} already, cluster-wide ({@code 0}: no
+     * limit), in one atomic step; answers how many the user has with it (1: the first), 0 when
+     * this connection was recorded already, or {@link #REFUSED} when nothing was recorded.
      */
-    CompletionStage<Integer> connect(String user, String connectionId);
+    CompletionStage<Integer> connect(String user, String connectionId, int limit);
+
+    /** What {@link #connect} answers for a connection over the user's limit. */
+    int REFUSED = -1;
 
     /** Forgets a connection; {@code true} when it was the user's last. */
     CompletionStage<Boolean> disconnect(String user, String connectionId);

@@ -42,9 +42,9 @@ public final class RedisPresenceStore implements PresenceStore {
     }
 
     @Override
-    public CompletionStage<Integer> connect(String user, String connectionId) {
-        return count(ADD, connectionKeys(user, node), user, connectionId, RedisKeys.join(user, connectionId), "")
-                .thenApply(Long::intValue);
+    public CompletionStage<Integer> connect(String user, String connectionId, int limit) {
+        return count(ADD, connectionKeys(user, node), user, connectionId, RedisKeys.join(user, connectionId), "",
+                Integer.toString(limit)).thenApply(Long::intValue);
     }
 
     @Override
@@ -165,7 +165,8 @@ public final class RedisPresenceStore implements PresenceStore {
             List<PresenceChange> all = new ArrayList<>(changes);
             for (LocalConnection connection : live) {
                 String user = connection.user();
-                adds.add(connect(user, connection.connectionId()).thenAccept(count -> {
+                // A live connection is recorded whatever the limit: it was admitted under it.
+                adds.add(connect(user, connection.connectionId(), 0).thenAccept(count -> {
                     if (count == 1) {
                         synchronized (all) {
                             all.add(PresenceChange.online(user, true));
@@ -246,13 +247,14 @@ public final class RedisPresenceStore implements PresenceStore {
     /** Runs add or remove presence; whether it was the user's first (add) or last (remove) there. */
     private CompletionStage<Boolean> script(LuaScript script, byte[][] scriptKeys, String user, String member,
                                             String registryMember, String room) {
-        return count(script, scriptKeys, user, member, registryMember, room).thenApply(n -> n == 1L);
+        return count(script, scriptKeys, user, member, registryMember, room, "0").thenApply(n -> n == 1L);
     }
 
     private CompletionStage<Long> count(LuaScript script, byte[][] scriptKeys, String user, String member,
-                                        String registryMember, String room) {
+                                        String registryMember, String room, String limit) {
         return unavailableOnFailure(script.run(redis.commands(), ScriptOutputType.INTEGER, scriptKeys,
-                RedisKeys.bytes(user), RedisKeys.bytes(member), RedisKeys.bytes(registryMember), RedisKeys.bytes(room)));
+                RedisKeys.bytes(user), RedisKeys.bytes(member), RedisKeys.bytes(registryMember), RedisKeys.bytes(room),
+                RedisKeys.bytes(limit)));
     }
 
     private CompletionStage<List<Member>> counts(byte[] hash) {
