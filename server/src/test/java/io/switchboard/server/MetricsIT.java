@@ -36,6 +36,9 @@ class MetricsIT {
         TestClient alice = node.connect("alice");
         TestClient bob = node.connect("bob");
         alice.client().join("lobby").join();
+        // Join events go to whoever is a member when they are fanned out: alice's own must be
+        // delivered before bob joins, or he gets it too.
+        alice.recorder().awaitFrames("join", 1);
         bob.client().join("lobby").join();
         for (int i = 0; i < 3; i++) {
             alice.client().publish("lobby", i).join();

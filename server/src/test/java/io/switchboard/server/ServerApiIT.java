@@ -116,8 +116,10 @@ class ServerApiIT {
         TestClient alice = node.connect("alice");
         TestClient bob = node.connect("bob");
         alice.client().join("x").join();
+        // Join events are deliveries too: the joiner sees its own, alice sees bob's (hers reaches
+        // her before bob joins, or he would get it as well).
+        alice.recorder().awaitFrames("join", 1);
         bob.client().join("x").join();
-        // Join events are deliveries too: the joiner sees its own, alice sees bob's.
         alice.recorder().awaitFrames("join", 2);
         bob.recorder().awaitFrames("join", 1);
         JsonNode before = json(api.get("/api/v1/stats")).path("node");
