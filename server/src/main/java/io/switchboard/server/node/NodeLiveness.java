@@ -43,17 +43,23 @@ public final class NodeLiveness implements AutoCloseable {
      * before the node takes connections. Then beats every interval.
      */
     public void start() {
-        if (!beat().completeOnTimeout(false, FIRST_BEAT_WAIT.toMillis(), TimeUnit.MILLISECONDS).join()) {
+        try {
+            beat().get(FIRST_BEAT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
             log.warn("node {}: the first heartbeat took over {}; going on", node.id(), FIRST_BEAT_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("a beat handles its own failures", e);
         }
         task = timer.scheduleWithFixedDelay(this::beat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** One beat; completes ({@code true}) when it is over, whatever it found. */
-    private CompletableFuture<Boolean> beat() {
-        CompletableFuture<Boolean> over = new CompletableFuture<>();
+    /** One beat; completes when it is over, whatever it found. */
+    private CompletableFuture<Void> beat() {
+        CompletableFuture<Void> over = new CompletableFuture<>();
         if (!beating.compareAndSet(false, true)) {
-            over.complete(true);
+            over.complete(null);
             return over;
         }
         report().thenCompose(presence::heartbeat).whenComplete((beat, failure) -> {
@@ -63,7 +69,7 @@ public final class NodeLiveness implements AutoCloseable {
                 }
                 registered = false;
                 beating.set(false);
-                over.complete(true);
+                over.complete(null);
                 return;
             }
             // Registered before, and the store still knows it: nothing to re-register. Otherwise
@@ -88,7 +94,7 @@ public final class NodeLiveness implements AutoCloseable {
                 } finally {
                     // Whatever happened, the next interval beats again.
                     beating.set(false);
-                    over.complete(true);
+                    over.complete(null);
                 }
             });
         });

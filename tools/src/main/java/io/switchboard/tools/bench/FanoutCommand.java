@@ -246,74 +246,72 @@ class FanoutCommand implements Callable<Integer> {
 
     private void openAll(EventLoopGroup group, int count, int urlOffset, IntFunction<String> user,
                          IntFunction<List<String>> roomsOf, int[] members,
-                         List<BenchConnection> out, Progress progress) throws InterruptedException {
-        Semaphore inFlight = new Semaphore(256);
-        List<CompletableFuture<?>> joins = new ArrayList<>();
-        AtomicLong ready = new AtomicLong();
-        for (int i = 0; i < count; i++) {
-            inFlight.acquire();
+                         List<BenchConnection> out, Progress progress) {
+        Counting counting = new Counting();
+        openEach(count, i -> {
             String userId = user.apply(i);
             URI uri = urls.get((i + urlOffset) % urls.size()).resolve("/ws/" + URLEncoder.encode(userId, StandardCharsets.UTF_8));
-            InetAddress source = sourceAddress(i);
-            BenchConnection connection = BenchConnection.open(group, uri, source,
-                    new Counting());
+            BenchConnection connection = BenchConnection.open(group, uri, sourceAddress(i), counting);
             out.add(connection);
             List<String> own = roomsOf.apply(i);
-            CompletableFuture<?> joined = connection.connected().thenCompose(v -> {
+            for (String room : own) {
+                members[roomIndex(room)]++;
+            }
+            return connection.connected().thenCompose(v -> {
                 List<CompletableFuture<?>> all = new ArrayList<>();
                 for (String room : own) {
                     ObjectNode join = Json.mapper().createObjectNode().put("type", "join_room").put("room", room);
                     all.add(connection.request(join));
                 }
                 return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
-            }).whenComplete((v, e) -> {
-                inFlight.release();
-                ready.incrementAndGet();
             });
-            joins.add(joined);
-            for (String room : own) {
-                members[roomIndex(room)]++;
-            }
-            progress.connecting(ready.get(), count);
-        }
-        CompletableFuture.allOf(joins.toArray(new CompletableFuture<?>[0])).orTimeout(120, TimeUnit.SECONDS).join();
+        }, progress);
     }
 
     /** Subscribers over gRPC: the Java SDK's {@code grpc://} client, one per subscriber, on the bench's loops. */
     private void openGrpcSubscribers(EventLoopGroup group, int[] members, List<SwitchboardClient> out, Progress progress) {
-        Semaphore inFlight = new Semaphore(256);
-        List<CompletableFuture<?>> joins = new ArrayList<>();
-        AtomicLong ready = new AtomicLong();
         Counting counting = new Counting();
-        for (int i = 0; i < subscribers; i++) {
-            inFlight.acquireUninterruptibly();
+        SwitchboardListener listener = new SwitchboardListener() {
+            @Override
+            public void onMessage(Events.RoomMessage message) {
+                counting.onMessage(message.content().path("t").asLong(-1));
+            }
+
+            @Override
+            public void onError(SwitchboardException error) {
+                counting.onError(error.getMessage());
+            }
+        };
+        openEach(subscribers, i -> {
             String user = "bench-sub-" + i;
             String room = room(i % rooms);
             URI base = urls.get(i % urls.size());
             URI uri = URI.create("grpc://" + base.getHost() + ":" + grpcPort + "/" + URLEncoder.encode(user, StandardCharsets.UTF_8));
             SwitchboardClient client = SwitchboardClient.builder(uri).eventLoopGroup(group).localAddress(sourceAddress(i))
-                    .reconnect(false)
-                    .listener(new SwitchboardListener() {
-                        @Override
-                        public void onMessage(Events.RoomMessage message) {
-                            counting.onMessage(message.content().path("t").asLong(-1));
-                        }
-
-                        @Override
-                        public void onError(SwitchboardException error) {
-                            counting.onError(error.getMessage());
-                        }
-                    })
-                    .build();
+                    .reconnect(false).listener(listener).build();
             out.add(client);
-            joins.add(client.connect().thenCompose(connected -> client.join(room)).whenComplete((v, e) -> {
-                inFlight.release();
-                ready.incrementAndGet();
-            }));
             members[i % rooms]++;
-            progress.connecting(ready.get(), subscribers);
+            return client.connect().thenCompose(connected -> client.join(room));
+        }, progress);
+    }
+
+    /**
+     * Opens {@code count} clients with {@code open} (which answers when client i is connected and
+     * in its rooms), at most 256 at a time, reporting progress; waits for all of them.
+     */
+    private static void openEach(int count, IntFunction<CompletableFuture<?>> open, Progress progress) {
+        Semaphore inFlight = new Semaphore(256);
+        List<CompletableFuture<?>> ready = new ArrayList<>();
+        AtomicLong done = new AtomicLong();
+        for (int i = 0; i < count; i++) {
+            inFlight.acquireUninterruptibly();
+            ready.add(open.apply(i).whenComplete((v, e) -> {
+                inFlight.release();
+                done.incrementAndGet();
+            }));
+            progress.connecting(done.get(), count);
         }
-        CompletableFuture.allOf(joins.toArray(new CompletableFuture<?>[0])).orTimeout(120, TimeUnit.SECONDS).join();
+        CompletableFuture.allOf(ready.toArray(new CompletableFuture<?>[0])).orTimeout(120, TimeUnit.SECONDS).join();
     }
 
     private InetAddress sourceAddress(int i) {
