@@ -7,6 +7,7 @@ import io.switchboard.client.Events;
 import io.switchboard.client.SwitchboardClient;
 import io.grpc.Status;
 import io.switchboard.protocol.grpc.v1.ServerFrame;
+import io.switchboard.server.history.HistoryOptions;
 import io.switchboard.server.testing.GrpcClient;
 import io.switchboard.server.testing.RawWebSocket;
 import io.switchboard.server.testing.SseStream;
@@ -34,7 +35,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class DrainIT {
     @RegisterExtension
-    final TestCluster cluster = new TestCluster(2, b -> b.commandRate(0, 1));
+    // The writer publishes as fast as it can (thousands a second), so the history is made to
+    // cover the reader's whole absence; with the default 300 a slow reconnect can outrun it.
+    final TestCluster cluster = new TestCluster(2, b -> b.commandRate(0, 1)
+            .defaultHistory(new HistoryOptions(100_000, Duration.ofMinutes(2))));
 
     private SwitchboardClient reader;
 
@@ -99,6 +103,7 @@ class DrainIT {
                 && seen.frames("connected").stream().anyMatch(f -> f.path("node").asText().equals("node-1")));
         int before = seen.messages("news").size();
         Recorder.until(() -> seen.messages("news").size() > before + 20);
+        assertThat(seen.recoveryFailures()).as("rooms not recovered after the move").isEmpty();
         publishing.set(false);
         writing.get(10, TimeUnit.SECONDS);
         cluster.node(0).stop();

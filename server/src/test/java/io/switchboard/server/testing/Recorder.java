@@ -19,6 +19,8 @@ import java.util.function.Predicate;
  */
 public class Recorder implements SwitchboardListener {
     public static final Duration WAIT = Duration.ofSeconds(15);
+    /** What {@link #recoveryFailures()} holds when the direct messages could not be recovered. */
+    public static final String DIRECT = "(direct)";
 
     private final List<JsonNode> frames = new CopyOnWriteArrayList<>();
     private final List<Events.RoomMessage> messages = new CopyOnWriteArrayList<>();
@@ -27,6 +29,7 @@ public class Recorder implements SwitchboardListener {
     private final List<Events.Membership> memberships = new CopyOnWriteArrayList<>();
     private final List<SwitchboardException> errors = new CopyOnWriteArrayList<>();
     private final List<Events.Disconnect> disconnects = new CopyOnWriteArrayList<>();
+    private final List<String> recoveryFailures = new CopyOnWriteArrayList<>();
 
     @Override
     public void onFrame(JsonNode frame) {
@@ -61,6 +64,16 @@ public class Recorder implements SwitchboardListener {
     @Override
     public void onDisconnect(Events.Disconnect disconnect) {
         disconnects.add(disconnect);
+    }
+
+    @Override
+    public void onRecoveryFailed(String room) {
+        recoveryFailures.add(room);
+    }
+
+    @Override
+    public void onDirectRecoveryFailed() {
+        recoveryFailures.add(DIRECT);
     }
 
     public List<JsonNode> frames() {
@@ -107,6 +120,11 @@ public class Recorder implements SwitchboardListener {
 
     public List<SwitchboardException> errors() {
         return List.copyOf(errors);
+    }
+
+    /** Rooms whose recovery after a reconnect failed, in order; {@link #DIRECT} for direct messages. */
+    public List<String> recoveryFailures() {
+        return List.copyOf(recoveryFailures);
     }
 
     public List<Events.Disconnect> disconnects() {
