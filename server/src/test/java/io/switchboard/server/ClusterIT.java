@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.switchboard.client.Events;
+import io.switchboard.server.config.RoomPolicy;
 import io.switchboard.server.testing.Recorder;
 import io.switchboard.server.testing.TestClient;
 import io.switchboard.server.testing.TestCluster;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Three nodes clustered through a real Redis. */
 class ClusterIT {
     @RegisterExtension
-    final TestCluster cluster = new TestCluster(3);
+    final TestCluster cluster = new TestCluster(3,
+            b -> b.namespacePolicy("quiet", RoomPolicy.parse("join-leave=false")));
 
     @Test
     void everyMemberOnEveryNodeGetsEachRoomMessageOnceInOneOrderUnderConcurrentPublishers() throws Exception {
@@ -299,6 +301,37 @@ class ClusterIT {
         bob.client().close();
         await().atMost(Duration.ofSeconds(10)).until(() -> cluster.redis().channels("sb:room:*").isEmpty()
                 && cluster.redis().channels("sb:user:*").isEmpty());
+    }
+
+    @Test
+    void whenRedisLosesItsDataPresenceComesBackAnnouncedOnlyWhereTheRoomAnnouncesIt() {
+        TestClient bob = cluster.node(1).connect("bob");
+        bob.client().join("lobby").join();
+        bob.client().join("quiet:room").join();
+        TestClient alice = cluster.node(0).connect("alice");
+        alice.client().join("lobby").join();
+        alice.client().join("quiet:room").join();
+        Recorder.until(() -> aliceJoined(bob, "lobby") == 1);
+
+        cluster.redis().command("FLUSHALL");
+
+        // Each node finds its registration gone at its next heartbeat and registers its
+        // connections again: the store lost alice, so her join is announced again, where the
+        // room's policy announces joins.
+        for (String room : List.of("lobby", "quiet:room")) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> bob.client().presence(room).join(),
+                    members -> members.equals(List.of(new Events.Member("alice", 1), new Events.Member("bob", 1))));
+        }
+        Recorder.until(() -> aliceJoined(bob, "lobby") == 2);
+        // A message sent now travels the room's channel behind any event announced before it.
+        alice.client().publish("quiet:room", "after").join();
+        bob.recorder().awaitMessages("quiet:room", 1);
+        assertThat(bob.recorder().memberships()).filteredOn(m -> m.room().equals("quiet:room")).isEmpty();
+    }
+
+    private static long aliceJoined(TestClient watcher, String room) {
+        return watcher.recorder().memberships().stream()
+                .filter(m -> m.room().equals(room) && m.userId().equals("alice") && m.joined()).count();
     }
 
     private int readyz(int node) throws Exception {

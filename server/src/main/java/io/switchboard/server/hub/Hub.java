@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 
 /**
  * The node-local index of sessions by room and by user, and the fan-out engine. Sharded by event
@@ -99,19 +98,6 @@ public final class Hub implements BrokerSink {
                 rooms.addAll(counts.rooms());
             }
             return new HubStats(sessions, users.size(), rooms.size());
-        });
-    }
-
-    /** Applies {@code view} to every local session, each on its own loop, and gathers the results. */
-    public <T> CompletableFuture<List<T>> collect(Function<Session, T> view) {
-        List<CompletableFuture<List<T>>> parts = new ArrayList<>();
-        for (HubShard shard : shardList) {
-            parts.add(CompletableFuture.supplyAsync(() -> shard.collect(view), shard.loop()));
-        }
-        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
-            List<T> all = new ArrayList<>();
-            parts.forEach(part -> all.addAll(part.join()));
-            return all;
         });
     }
 

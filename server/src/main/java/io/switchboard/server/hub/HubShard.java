@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -183,13 +182,6 @@ final class HubShard {
             touched.get(i).flush();
         }
         touched.clear();
-    }
-
-    /** {@code view} of every session of this loop; call on the loop. */
-    <T> List<T> collect(Function<Session, T> view) {
-        List<T> out = new ArrayList<>(sessions);
-        users.values().forEach(list -> list.forEach(session -> out.add(view.apply(session))));
-        return out;
     }
 
     /** Closes the sessions of one user on this loop, without inviting them back; call on the loop. */

@@ -45,7 +45,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -75,7 +74,8 @@ public final class Node implements CommandHandler {
     private final RateMeter publications = new RateMeter();
     /**
      * This node's sessions counted in the presence store, from before they are counted until they
-     * end, by id: the connections a resync keeps (their rooms come from the hub).
+     * end, by id, each with the rooms whose membership the store records (added before the store
+     * is asked to record one, removed before it is asked to forget it): what a resync keeps.
      */
     private final Map<String, LocalConnection> counted = new java.util.concurrent.ConcurrentHashMap<>();
     private final long startedAt;
@@ -159,7 +159,8 @@ public final class Node implements CommandHandler {
      * stop the session: the node registers its connections again once the store is back.
      */
     private CompletionStage<Admission> count(Session session, StreamPosition direct) {
-        counted.put(session.id(), new LocalConnection(session.userId(), session.id(), Set.of()));
+        counted.put(session.id(), new LocalConnection(session.userId(), session.id(),
+                java.util.concurrent.ConcurrentHashMap.newKeySet()));
         return presence.connect(session.userId(), session.id(), config.maxConnectionsPerUser()).handle((count, failure) -> {
             logFailure(failure, session, "presence on connect");
             return new Admission(direct, failure == null ? count : Admission.UNKNOWN);
@@ -270,8 +271,14 @@ public final class Node implements CommandHandler {
         log.debug("{} closed", session);
     }
 
-    /** Emits the event of a presence change decided by the store, to the cluster. */
+    /**
+     * Emits the event of a presence change decided by the store, to the cluster; a room's
+     * {@code join}/{@code leave} only where its policy announces them.
+     */
     public CompletionStage<Void> announce(PresenceChange change) {
+        if (change.room() != null && !access.announcesMembership(change.room())) {
+            return DONE;
+        }
         if (change.room() == null) {
             return broker.publishEvent(Names.PRESENCE_ROOM,
                     ServerFrames.presence(change.user(), change.present(), clock.getAsLong()));
@@ -284,24 +291,23 @@ public final class Node implements CommandHandler {
      * unreachable, and emits the events of whatever that changed.
      */
     public CompletionStage<Void> resync() {
-        return hub.collect(s -> s.identity().backend() ? null : new LocalConnection(s.userId(), s.id(), tracked(s.rooms())))
-                .thenApply(all -> {
-                    Map<String, LocalConnection> live = new java.util.LinkedHashMap<>(counted);
-                    all.stream().filter(java.util.Objects::nonNull).forEach(c -> live.put(c.connectionId(), c));
-                    return List.copyOf(live.values());
-                })
-                .thenCompose(presence::resync)
-                .thenCompose(this::announceAll);
+        List<CompletableFuture<Void>> announced = new java.util.concurrent.CopyOnWriteArrayList<>();
+        return presence.resync(java.util.Collections.unmodifiableMap(counted),
+                        change -> announced.add(announce(change).toCompletableFuture()))
+                .thenCompose(v -> CompletableFuture.allOf(announced.toArray(new CompletableFuture<?>[0])));
     }
 
-    private Set<String> tracked(Set<String> rooms) {
-        Set<String> tracked = new java.util.HashSet<>();
-        for (String room : rooms) {
-            if (!Names.PRESENCE_ROOM.equals(room) && access.tracksMembers(room)) {
-                tracked.add(room);
-            }
+    /** Notes that the presence store is (about to be) asked to record, or forget, the session's membership of {@code room}. */
+    private void tracking(Session session, String room, boolean member) {
+        LocalConnection connection = counted.get(session.id());
+        if (connection == null) {
+            return;
         }
-        return tracked;
+        if (member) {
+            connection.rooms().add(room);
+        } else {
+            connection.rooms().remove(room);
+        }
     }
 
     /** Removes everything this node registered in the presence store and emits the events. */
@@ -397,13 +403,16 @@ public final class Node implements CommandHandler {
                     }
                     return v;
                 })
-                .thenCompose(v -> Names.PRESENCE_ROOM.equals(room) || !access.tracksMembers(room)
-                        || session.identity().backend()
-                        ? DONE
-                        : presence.join(room, session.userId(), session.id())
-                                .thenCompose(first -> first && access.announcesMembership(room)
-                                        ? announce(PresenceChange.membership(room, session.userId(), true))
-                                        : DONE));
+                .thenCompose(v -> {
+                    if (Names.PRESENCE_ROOM.equals(room) || !access.tracksMembers(room) || session.identity().backend()) {
+                        return DONE;
+                    }
+                    tracking(session, room, true);
+                    return presence.join(room, session.userId(), session.id())
+                            .thenCompose(first -> first
+                                    ? announce(PresenceChange.membership(room, session.userId(), true))
+                                    : DONE);
+                });
         CompletionStage<HistoryPage> read = since == null
                 ? joined.thenCompose(v -> broker.position(StreamKey.room(room)))
                         .thenApply(position -> new HistoryPage(List.of(), position))
@@ -514,8 +523,9 @@ public final class Node implements CommandHandler {
         if (Names.PRESENCE_ROOM.equals(room) || !access.tracksMembers(room) || session.identity().backend()) {
             return DONE;
         }
+        tracking(session, room, false);
         return presence.leave(room, session.userId(), session.id())
-                .thenCompose(last -> last && access.announcesMembership(room)
+                .thenCompose(last -> last
                         ? announce(PresenceChange.membership(room, session.userId(), false))
                         : DONE);
     }

@@ -1,10 +1,10 @@
 package io.switchboard.server.presence;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * Who is connected and who is in which room, across the cluster. Each change answers whether it
@@ -71,11 +71,16 @@ public interface PresenceStore extends AutoCloseable {
     }
 
     /**
-     * Makes the store hold exactly this node's {@code live} connections and memberships again
-     * (after the store was unreachable or lost its data); answers the changes this made.
+     * Makes the store hold exactly this node's live connections and memberships again
+     * (after the store was unreachable or lost its data), reporting to {@code changed} each
+     * change this makes as the store makes it (so that its events go out in the same order as
+     * those of the node's sessions). {@code live} holds the node's connections by id with the
+     * rooms whose membership the store records, and changes while the resync runs: what the
+     * store holds is kept if it is live when looked at, and what the resync registers is removed
+     * again if it ended meanwhile.
      */
-    default CompletionStage<List<PresenceChange>> resync(Collection<LocalConnection> live) {
-        return CompletableFuture.completedFuture(List.of());
+    default CompletionStage<Void> resync(Map<String, LocalConnection> live, Consumer<PresenceChange> changed) {
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

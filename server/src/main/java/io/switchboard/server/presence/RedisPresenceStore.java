@@ -7,15 +7,15 @@ import io.switchboard.server.redis.RedisConnector;
 import io.switchboard.server.redis.RedisKeys;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Cluster-wide presence in Redis. Each connection is recorded once in a set, and first/last is
@@ -145,46 +145,80 @@ public final class RedisPresenceStore implements PresenceStore {
         return unavailableOnFailure(redis.commands().set(keys.reapLock(deadNode), RedisKeys.bytes(node), once)
                 .thenCompose(taken -> !"OK".equals(taken)
                         ? CompletableFuture.completedFuture(List.<PresenceChange>of())
-                        : removeAll(deadNode, Set.of(), Set.of()).thenCompose(changes -> redis.commands()
-                                .srem(keys.nodes(), RedisKeys.bytes(deadNode)).thenApply(n -> changes))));
+                        : reapNow(deadNode)));
+    }
+
+    private CompletionStage<List<PresenceChange>> reapNow(String deadNode) {
+        List<PresenceChange> changes = java.util.Collections.synchronizedList(new ArrayList<>());
+        return removeAll(deadNode, entry -> false, entry -> false, changes::add)
+                .thenCompose(v -> redis.commands().srem(keys.nodes(), RedisKeys.bytes(deadNode)))
+                .thenApply(n -> List.copyOf(changes));
     }
 
     @Override
-    public CompletionStage<List<PresenceChange>> resync(Collection<LocalConnection> live) {
-        Set<String> liveConnections = new HashSet<>();
-        Set<String> liveMemberships = new HashSet<>();
-        for (LocalConnection connection : live) {
-            liveConnections.add(RedisKeys.join(connection.user(), connection.connectionId()));
-            for (String room : connection.rooms()) {
-                liveMemberships.add(RedisKeys.join(room, connection.user(), connection.connectionId()));
+    public CompletionStage<Void> resync(Map<String, LocalConnection> live, Consumer<PresenceChange> changed) {
+        // What the store holds is kept when it is live as it is looked at, not as of a snapshot
+        // taken before: a connection counted meanwhile stays.
+        CompletionStage<Void> removed = removeAll(node,
+                entry -> holds(live, entry.split(RedisKeys.SEPARATOR, 2)[1], null),
+                entry -> {
+                    String[] parts = entry.split(RedisKeys.SEPARATOR, 3);
+                    return holds(live, parts[2], parts[0]);
+                }, changed);
+        return unavailableOnFailure(removed.thenCompose(v -> {
+            List<LocalConnection> registered = new ArrayList<>();
+            for (LocalConnection connection : live.values()) {
+                registered.add(new LocalConnection(connection.user(), connection.connectionId(),
+                        Set.copyOf(connection.rooms())));
             }
-        }
-        CompletionStage<List<PresenceChange>> removed = removeAll(node, liveConnections, liveMemberships);
-        return unavailableOnFailure(removed.thenCompose(changes -> {
             List<CompletableFuture<Void>> adds = new ArrayList<>();
-            List<PresenceChange> all = new ArrayList<>(changes);
-            for (LocalConnection connection : live) {
+            for (LocalConnection connection : registered) {
                 String user = connection.user();
                 // A live connection is recorded whatever the limit: it was admitted under it.
-                adds.add(connect(user, connection.connectionId(), 0).thenAccept(count -> {
-                    if (count == 1) {
-                        synchronized (all) {
-                            all.add(PresenceChange.online(user, true));
-                        }
-                    }
-                }).toCompletableFuture());
+                adds.add(connect(user, connection.connectionId(), 0)
+                        .thenAccept(count -> report(changed, count == 1, PresenceChange.online(user, true)))
+                        .toCompletableFuture());
                 for (String room : connection.rooms()) {
-                    adds.add(join(room, user, connection.connectionId()).thenAccept(first -> {
-                        if (first) {
-                            synchronized (all) {
-                                all.add(PresenceChange.membership(room, user, true));
-                            }
-                        }
-                    }).toCompletableFuture());
+                    adds.add(join(room, user, connection.connectionId())
+                            .thenAccept(first -> report(changed, first, PresenceChange.membership(room, user, true)))
+                            .toCompletableFuture());
                 }
             }
-            return CompletableFuture.allOf(adds.toArray(new CompletableFuture<?>[0])).thenApply(v -> all);
+            return CompletableFuture.allOf(adds.toArray(new CompletableFuture<?>[0]))
+                    .thenCompose(done -> removeEnded(registered, live, changed));
         }));
+    }
+
+    /**
+     * Removes again what the resync registered for connections and rooms that ended while it
+     * ran (the session's own removal may have come first and found nothing to remove).
+     */
+    private CompletionStage<Void> removeEnded(List<LocalConnection> registered, Map<String, LocalConnection> live,
+                                              Consumer<PresenceChange> changed) {
+        List<CompletableFuture<Void>> removals = new ArrayList<>();
+        for (LocalConnection connection : registered) {
+            String user = connection.user();
+            String id = connection.connectionId();
+            boolean ended = !holds(live, id, null);
+            List<CompletableFuture<Void>> rooms = new ArrayList<>();
+            for (String room : connection.rooms()) {
+                if (ended || !holds(live, id, room)) {
+                    rooms.add(leave(room, user, id)
+                            .thenAccept(last -> report(changed, last, PresenceChange.membership(room, user, false)))
+                            .toCompletableFuture());
+                }
+            }
+            CompletableFuture<Void> left = CompletableFuture.allOf(rooms.toArray(new CompletableFuture<?>[0]));
+            removals.add(!ended ? left : left.thenCompose(v -> disconnect(user, id))
+                    .thenAccept(last -> report(changed, last, PresenceChange.online(user, false))));
+        }
+        return CompletableFuture.allOf(removals.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /** Whether {@code live} holds connection {@code id} (in {@code room}, unless that is null) now. */
+    private static boolean holds(Map<String, LocalConnection> live, String id, String room) {
+        LocalConnection connection = live.get(id);
+        return connection != null && (room == null || connection.rooms().contains(room));
     }
 
     @Override
@@ -192,21 +226,23 @@ public final class RedisPresenceStore implements PresenceStore {
         // The connections belong to the RedisConnector, which the server closes.
     }
 
-    /** Removes what {@code owner} registered except what is in the keep sets; answers the last-connection changes. */
-    private CompletionStage<List<PresenceChange>> removeAll(String owner, Set<String> keepConnections,
-                                                           Set<String> keepMemberships) {
-        List<PresenceChange> changes = new ArrayList<>();
+    /**
+     * Removes what {@code owner} registered except the entries to keep (asked as each is looked
+     * at); reports each last-connection change as Redis makes it.
+     */
+    private CompletionStage<Void> removeAll(String owner, Predicate<String> keepConnection,
+                                            Predicate<String> keepMembership, Consumer<PresenceChange> changed) {
         CompletionStage<Void> rooms = redis.commands().smembers(keys.nodeMemberships(owner)).thenCompose(members -> {
             List<CompletableFuture<Void>> removals = new ArrayList<>();
             for (byte[] member : members) {
                 String entry = RedisKeys.text(member);
-                if (keepMemberships.contains(entry)) {
+                if (keepMembership.test(entry)) {
                     continue;
                 }
                 String[] parts = entry.split(RedisKeys.SEPARATOR, 3);
                 removals.add(script(REMOVE, membershipKeys(parts[0], owner), parts[1],
                         RedisKeys.join(parts[1], parts[2]), entry, parts[0])
-                        .thenAccept(last -> record(changes, last, PresenceChange.membership(parts[0], parts[1], false)))
+                        .thenAccept(last -> report(changed, last, PresenceChange.membership(parts[0], parts[1], false)))
                         .toCompletableFuture());
             }
             return CompletableFuture.allOf(removals.toArray(new CompletableFuture<?>[0]));
@@ -215,23 +251,21 @@ public final class RedisPresenceStore implements PresenceStore {
             List<CompletableFuture<Void>> removals = new ArrayList<>();
             for (byte[] member : members) {
                 String entry = RedisKeys.text(member);
-                if (keepConnections.contains(entry)) {
+                if (keepConnection.test(entry)) {
                     continue;
                 }
                 String[] parts = entry.split(RedisKeys.SEPARATOR, 2);
                 removals.add(script(REMOVE, connectionKeys(parts[0], owner), parts[0], parts[1], entry, "")
-                        .thenAccept(last -> record(changes, last, PresenceChange.online(parts[0], false)))
+                        .thenAccept(last -> report(changed, last, PresenceChange.online(parts[0], false)))
                         .toCompletableFuture());
             }
-            return CompletableFuture.allOf(removals.toArray(new CompletableFuture<?>[0])).thenApply(x -> changes);
+            return CompletableFuture.allOf(removals.toArray(new CompletableFuture<?>[0]));
         });
     }
 
-    private static void record(List<PresenceChange> changes, boolean happened, PresenceChange change) {
+    private static void report(Consumer<PresenceChange> changed, boolean happened, PresenceChange change) {
         if (happened) {
-            synchronized (changes) {
-                changes.add(change);
-            }
+            changed.accept(change);
         }
     }
 
@@ -243,7 +277,6 @@ public final class RedisPresenceStore implements PresenceStore {
         return new byte[][] {keys.roomConnections(room), keys.roomMembers(room), keys.nodeMemberships(owner), keys.rooms()};
     }
 
-    /** Runs add_presence or remove_presence; {@code room} is listed as active, or '' for none. */
     /** Runs add or remove presence; whether it was the user's first (add) or last (remove) there. */
     private CompletionStage<Boolean> script(LuaScript script, byte[][] scriptKeys, String user, String member,
                                             String registryMember, String room) {
