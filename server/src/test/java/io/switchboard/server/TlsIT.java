@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.switchboard.server.testing.SseStream;
+import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.TestNode;
 import io.switchboard.server.testing.Tls;
 import java.net.http.HttpClient;
@@ -13,6 +14,8 @@ import java.net.http.WebSocket;
 import java.security.Security;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
@@ -84,10 +87,24 @@ class TlsIT {
     }
 
     @Test
-    void sseWorksOverH2() {
-        try (SseStream sse = SseStream.open(client(HttpClient.Version.HTTP_2, "TLS"), node.httpsUri("/sse/alice"), -1)) {
-            assertThat(sse.response().version()).isEqualTo(HttpClient.Version.HTTP_2);
-            assertThat(sse.awaitEvents(1).get(0).data().path("type").asText()).isEqualTo("connected");
+    void manySseStreamsAndLongPollsShareOneH2Connection() throws Exception {
+        HttpClient http = client(HttpClient.Version.HTTP_2, "TLS");
+        List<SseStream> streams = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                streams.add(SseStream.open(http, node.httpsUri("/sse/user-" + i), -1));
+            }
+            for (SseStream stream : streams) {
+                assertThat(stream.response().version()).isEqualTo(HttpClient.Version.HTTP_2);
+                assertThat(stream.awaitEvents(1).get(0).data().path("type").asText()).isEqualTo("connected");
+            }
+            HttpResponse<String> poll = http.send(HttpRequest.newBuilder(node.httpsUri("/poll/poller")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(poll.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(Api.json(poll).path("frames").get(0).path("type").asText()).isEqualTo("connected");
+            assertThat(node.server().openConnections()).isEqualTo(1);
+        } finally {
+            streams.forEach(SseStream::close);
         }
     }
 

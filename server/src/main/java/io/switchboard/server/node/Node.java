@@ -163,6 +163,10 @@ public final class Node implements CommandHandler {
                 java.util.concurrent.ConcurrentHashMap.newKeySet()));
         return presence.connect(session.userId(), session.id(), config.maxConnectionsPerUser()).handle((count, failure) -> {
             logFailure(failure, session, "presence on connect");
+            if (failure == null && count == PresenceStore.REFUSED) {
+                // Not live from now on, so that a resync registering it meanwhile removes it again.
+                counted.remove(session.id());
+            }
             return new Admission(direct, failure == null ? count : Admission.UNKNOWN);
         });
     }
@@ -291,10 +295,34 @@ public final class Node implements CommandHandler {
      * unreachable, and emits the events of whatever that changed.
      */
     public CompletionStage<Void> resync() {
-        List<CompletableFuture<Void>> announced = new java.util.concurrent.CopyOnWriteArrayList<>();
-        return presence.resync(java.util.Collections.unmodifiableMap(counted),
-                        change -> announced.add(announce(change).toCompletableFuture()))
-                .thenCompose(v -> CompletableFuture.allOf(announced.toArray(new CompletableFuture<?>[0])));
+        Announcements announced = new Announcements();
+        return presence.resync(java.util.Collections.unmodifiableMap(counted), announced)
+                .thenCompose(v -> announced.sent()).thenApply(n -> null);
+    }
+
+    /**
+     * Removes the presence of a node that stopped (this one, when it leaves the cluster) and
+     * announces the changes as the store makes them; answers how many there were.
+     */
+    public CompletionStage<Integer> reap(String deadNode) {
+        Announcements announced = new Announcements();
+        return presence.reap(deadNode, announced).thenCompose(v -> announced.sent());
+    }
+
+    /** Announces presence changes as they are reported (on the store's thread, in its order). */
+    private final class Announcements implements java.util.function.Consumer<PresenceChange> {
+        private final java.util.Queue<CompletableFuture<Void>> sent = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+        @Override
+        public void accept(PresenceChange change) {
+            sent.add(announce(change).toCompletableFuture());
+        }
+
+        /** Completes when every change reported so far is announced, with their number. */
+        CompletionStage<Integer> sent() {
+            CompletableFuture<?>[] all = sent.toArray(new CompletableFuture<?>[0]);
+            return CompletableFuture.allOf(all).thenApply(v -> all.length);
+        }
     }
 
     /** Notes that the presence store is (about to be) asked to record, or forget, the session's membership of {@code room}. */
@@ -312,16 +340,7 @@ public final class Node implements CommandHandler {
 
     /** Removes everything this node registered in the presence store and emits the events. */
     public CompletionStage<Void> departCluster() {
-        return presence.reap(config.nodeId()).thenCompose(this::announceAll);
-    }
-
-    /** Emits the events of several changes (a dead node's departures, a resync). */
-    public CompletionStage<Void> announceAll(List<PresenceChange> changes) {
-        List<CompletableFuture<Void>> sent = new ArrayList<>();
-        for (PresenceChange change : changes) {
-            sent.add(announce(change).toCompletableFuture());
-        }
-        return CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0]));
+        return reap(config.nodeId()).thenApply(n -> null);
     }
 
     @Override
@@ -605,21 +624,16 @@ public final class Node implements CommandHandler {
      * ({@code node}), and the last report of every node ({@code cluster}, this node's live).
      */
     public CompletionStage<ObjectNode> stats() {
-        CompletionStage<List<String>> nodes = presence.nodes();
         CompletionStage<List<Member>> online = presence.online();
         CompletionStage<List<RoomSummary>> rooms = presence.rooms();
         CompletionStage<Map<String, String>> reports = presence.reports();
         CompletionStage<ObjectNode> local = report();
-        return nodes.thenCompose(n -> online.thenCompose(o -> rooms.thenCompose(r -> reports.thenCompose(
+        return online.thenCompose(o -> rooms.thenCompose(r -> reports.thenCompose(
                 others -> local.thenApply(own -> {
             ObjectNode stats = fields();
-            // Before its first heartbeat the store does not list this node yet; it is up all the same.
-            List<String> ids = n;
-            if (!n.contains(id())) {
-                ids = new ArrayList<>(n);
-                ids.add(id());
-                ids.sort(null);
-            }
+            // A store of one node lists none, and this node is up whatever the store says.
+            java.util.SortedSet<String> ids = new java.util.TreeSet<>(others.keySet());
+            ids.add(id());
             ArrayNode idArray = stats.putArray("nodes");
             ids.forEach(idArray::add);
             stats.put("connections", o.stream().mapToInt(Member::connections).sum());
@@ -631,7 +645,7 @@ public final class Node implements CommandHandler {
                 cluster.add(nodeId.equals(id()) ? own : reportOf(nodeId, others.get(nodeId)));
             }
             return stats;
-        })))));
+        }))));
     }
 
     /**

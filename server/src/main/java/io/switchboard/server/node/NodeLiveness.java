@@ -123,19 +123,13 @@ public final class NodeLiveness implements AutoCloseable {
 
     private void reapAll(List<String> expired) {
         for (String dead : expired) {
-            presence.reap(dead)
-                    .thenCompose(changes -> {
-                        if (!changes.isEmpty()) {
-                            log.info("node {}: node {} stopped; removed its presence ({} events)",
-                                    node.id(), dead, changes.size());
-                        }
-                        return node.announceAll(changes);
-                    })
-                    .whenComplete((v, e) -> {
-                        if (e != null) {
-                            log.warn("node {}: cleaning up after node {} failed: {}", node.id(), dead, e.toString());
-                        }
-                    });
+            node.reap(dead).whenComplete((events, e) -> {
+                if (e != null) {
+                    log.warn("node {}: cleaning up after node {} failed: {}", node.id(), dead, e.toString());
+                } else if (events > 0) {
+                    log.info("node {}: node {} stopped; removed its presence ({} events)", node.id(), dead, events);
+                }
+            });
         }
     }
 

@@ -39,11 +39,6 @@ public interface PresenceStore extends AutoCloseable {
     /** Every room with at least one member, ordered by name. */
     CompletionStage<List<RoomSummary>> rooms();
 
-    /** The ids of the nodes registered in the cluster; a store of one node knows none. */
-    default CompletionStage<List<String>> nodes() {
-        return CompletableFuture.completedFuture(List.of());
-    }
-
     /** How many connections {@code user} has, cluster-wide (0: offline). */
     CompletionStage<Integer> connections(String user);
 
@@ -56,18 +51,21 @@ public interface PresenceStore extends AutoCloseable {
         return CompletableFuture.completedFuture(Heartbeat.ALONE);
     }
 
-    /** The last report of every live node, by node id; a store of one node knows none. */
+    /**
+     * Every node registered in the cluster, by id in order, with its last report (null when it
+     * has none: it stopped beating and is not reaped yet); a store of one node knows none.
+     */
     default CompletionStage<Map<String, String>> reports() {
         return CompletableFuture.completedFuture(Map.of());
     }
 
     /**
-     * Removes every connection a dead node had registered; answers the changes this made (users
-     * gone offline, rooms left), for which the node emits events. Safe to run from several
-     * nodes at once: each change is made, and answered, once.
+     * Removes every connection a dead node had registered, reporting to {@code changed} each
+     * change this makes (users gone offline, rooms left) as the store makes it, for the node to
+     * announce. Safe to run from several nodes at once: each change is made, and reported, once.
      */
-    default CompletionStage<List<PresenceChange>> reap(String deadNode) {
-        return CompletableFuture.completedFuture(List.of());
+    default CompletionStage<Void> reap(String deadNode, Consumer<PresenceChange> changed) {
+        return CompletableFuture.completedFuture(null);
     }
 
     /**

@@ -90,12 +90,6 @@ public final class RedisPresenceStore implements PresenceStore {
     }
 
     @Override
-    public CompletionStage<List<String>> nodes() {
-        return unavailableOnFailure(redis.commands().smembers(keys.nodes())
-                .thenApply(ids -> ids.stream().map(RedisKeys::text).sorted().toList()));
-    }
-
-    @Override
     public CompletionStage<Map<String, String>> reports() {
         return unavailableOnFailure(redis.commands().smembers(keys.nodes()).thenCompose(members -> {
             List<byte[]> ids = new ArrayList<>(members);
@@ -107,9 +101,7 @@ public final class RedisPresenceStore implements PresenceStore {
                 Map<String, String> reports = new java.util.TreeMap<>();
                 for (int i = 0; i < ids.size(); i++) {
                     var value = values.get(i);
-                    if (value.hasValue()) {
-                        reports.put(RedisKeys.text(ids.get(i)), RedisKeys.text(value.getValue()));
-                    }
+                    reports.put(RedisKeys.text(ids.get(i)), value.hasValue() ? RedisKeys.text(value.getValue()) : null);
                 }
                 return reports;
             });
@@ -138,21 +130,16 @@ public final class RedisPresenceStore implements PresenceStore {
     }
 
     @Override
-    public CompletionStage<List<PresenceChange>> reap(String deadNode) {
+    public CompletionStage<Void> reap(String deadNode, Consumer<PresenceChange> changed) {
         SetArgs once = SetArgs.Builder.nx().px(nodeTimeout.toMillis() * 3);
         // Only the node that takes the lock cleans up; it forgets the dead node once it is done,
         // so a reaper that dies halfway leaves the work to the next one after the lock expires.
         return unavailableOnFailure(redis.commands().set(keys.reapLock(deadNode), RedisKeys.bytes(node), once)
                 .thenCompose(taken -> !"OK".equals(taken)
-                        ? CompletableFuture.completedFuture(List.<PresenceChange>of())
-                        : reapNow(deadNode)));
-    }
-
-    private CompletionStage<List<PresenceChange>> reapNow(String deadNode) {
-        List<PresenceChange> changes = java.util.Collections.synchronizedList(new ArrayList<>());
-        return removeAll(deadNode, entry -> false, entry -> false, changes::add)
-                .thenCompose(v -> redis.commands().srem(keys.nodes(), RedisKeys.bytes(deadNode)))
-                .thenApply(n -> List.copyOf(changes));
+                        ? CompletableFuture.<Void>completedFuture(null)
+                        : removeAll(deadNode, entry -> false, entry -> false, changed)
+                                .thenCompose(v -> redis.commands().srem(keys.nodes(), RedisKeys.bytes(deadNode)))
+                                .thenApply(n -> (Void) null)));
     }
 
     @Override

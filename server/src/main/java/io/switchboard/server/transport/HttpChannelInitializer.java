@@ -11,16 +11,13 @@ import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http.cors.CorsConfig;
 import io.netty.handler.codec.http.cors.CorsHandler;
 import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
-import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
-import io.netty.util.AsciiString;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -34,9 +31,9 @@ import java.util.function.Supplier;
 
 /**
  * The pipeline of every accepted connection. In clear text: HTTP/1.1, or HTTP/2 by prior
- * knowledge or by {@code Upgrade: h2c}. Over TLS: HTTP/2 or HTTP/1.1 as ALPN decides. HTTP/2
- * streams each get a child channel that speaks HTTP objects to the same router; WebSocket
- * upgrades happen on HTTP/1.1.
+ * knowledge ({@code Upgrade: h2c} is not taken up). Over TLS: HTTP/2 or HTTP/1.1 as ALPN
+ * decides. HTTP/2 streams each get a child channel that speaks HTTP objects to the same router;
+ * WebSocket upgrades happen on HTTP/1.1.
  */
 public final class HttpChannelInitializer extends ChannelInitializer<SocketChannel> {
     public static final String AGGREGATOR = "http-aggregator";
@@ -89,10 +86,11 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
             return;
         }
         HttpServerCodec codec = codec();
-        HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec, protocol ->
-                AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                        ? new Http2ServerUpgradeCodec(http2Codec(), multiplex())
-                        : null, MAX_REQUEST_BODY);
+        // HTTP/2 by prior knowledge only. A request asking for "Upgrade: h2c" is answered over
+        // HTTP/1.1: that upgrade is deprecated (RFC 9113), and the JDK's HttpClient, which asks
+        // for it on every first request in clear text, intermittently stalls on a response of
+        // more than one DATA frame sent right behind the 101.
+        HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec, protocol -> null, MAX_REQUEST_BODY);
         pipeline.addLast("h2c", new CleartextHttp2ServerUpgradeHandler(codec, upgrade, new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {

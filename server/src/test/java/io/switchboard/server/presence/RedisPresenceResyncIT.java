@@ -130,7 +130,9 @@ class RedisPresenceResyncIT {
         opened("carol", "c1", "lobby");
 
         await(resync);
-        assertThat(announced).isEmpty();
+        // Carol may be announced by the resync (had it read her before her own recording) but
+        // never as gone.
+        assertThat(announced).allMatch(PresenceChange::present);
         assertThat(online()).containsExactly("alice", "carol");
         assertThat(members("lobby")).containsExactly("carol");
     }
