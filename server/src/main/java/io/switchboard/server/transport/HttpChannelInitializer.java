@@ -24,6 +24,7 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.ssl.SslHandler;
 import io.switchboard.server.config.ServerConfig;
 import io.switchboard.server.http.ProblemAggregator;
+import io.switchboard.server.transport.http.Http2IdleTimeout;
 import io.switchboard.server.transport.http.RequestDeadline;
 import java.util.List;
 import io.switchboard.server.transport.http.HttpRouter;
@@ -110,11 +111,12 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
                 .build();
     }
 
-    /** The handlers behind the codec; {@code connection}: on a connection, not an HTTP/2 stream. */
+    /**
+     * The handlers behind the codec; {@code connection}: on a connection, not an HTTP/2 stream
+     * (whose request has the same deadline; its idleness is its connection's).
+     */
     private void addHttp1(ChannelPipeline pipeline, boolean connection) {
-        if (connection) {
-            pipeline.addLast(RequestDeadline.NAME, new RequestDeadline(config.handshakeTimeout(), config.idleTimeout()));
-        }
+        pipeline.addLast(RequestDeadline.NAME, new RequestDeadline(config.handshakeTimeout(), config.idleTimeout()));
         pipeline.addLast(AGGREGATOR, new ProblemAggregator(MAX_REQUEST_BODY));
         if (connection && config.compression()) {
             // Negotiates permessage-deflate on WebSocket handshakes; inflating stops at the frame limit.
@@ -124,15 +126,20 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
         pipeline.addLast(HttpRouter.NAME, routers.get());
     }
 
+    /** HTTP/2 on a connection: closed once idle without streams; each stream's request on a deadline. */
     private void addHttp2(ChannelPipeline pipeline) {
-        pipeline.addLast(http2Codec(), multiplex());
+        Http2IdleTimeout idle = new Http2IdleTimeout(config.idleTimeout());
+        // Behind the codec, so that closing for idleness goes through it and sends GOAWAY.
+        pipeline.addLast(http2Codec(), multiplex(idle), idle);
     }
 
     /** Gives each HTTP/2 stream a child channel that reads and writes HTTP objects. */
-    private Http2MultiplexHandler multiplex() {
+    private Http2MultiplexHandler multiplex(Http2IdleTimeout idle) {
         return new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel stream) {
+                idle.streamOpened();
+                stream.closeFuture().addListener(f -> idle.streamClosed());
                 stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true));
                 addHttp1(stream.pipeline(), false);
             }

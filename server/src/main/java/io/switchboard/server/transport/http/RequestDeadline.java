@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * request (head and body) from its first byte or from the connection's start, which is what a
  * slowloris client does, and one that stays idle between requests for longer than the idle
  * timeout. A response still being written (a long poll, an event stream) stops neither clock:
- * the connection is busy, not idle. Removed when the connection becomes a WebSocket or HTTP/2.
+ * the connection is busy, not idle. Removed when the connection becomes a WebSocket or HTTP/2;
+ * each HTTP/2 stream has one of its own (a stream late with its request is reset), and
+ * {@link Http2IdleTimeout} watches the idleness of the HTTP/2 connection.
  */
 public final class RequestDeadline extends ChannelDuplexHandler {
     public static final String NAME = "request-deadline";
@@ -81,7 +83,7 @@ public final class RequestDeadline extends ChannelDuplexHandler {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof CleartextHttp2ServerUpgradeHandler.PriorKnowledgeUpgradeEvent) {
-            // HTTP/2 now: its streams have deadlines of their own.
+            // HTTP/2 now: its streams have deadlines of their own, the connection an idle timeout.
             ctx.pipeline().remove(this);
         }
         ctx.fireUserEventTriggered(event);
