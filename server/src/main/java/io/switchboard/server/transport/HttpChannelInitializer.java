@@ -7,10 +7,8 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http.cors.CorsConfig;
 import io.netty.handler.codec.http.cors.CorsHandler;
-import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
@@ -42,6 +40,10 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
     public static final String COMPRESSION = "ws-compression";
     /** Handlers that serve HTTP requests only, removed when a connection becomes a WebSocket. */
     public static final List<String> HTTP_ONLY = List.of(AGGREGATOR, CORS, COMPRESSION, RequestDeadline.NAME);
+    private static final String CODEC = "http";
+    /** Every HTTP/1.1 handler of a connection. */
+    private static final List<String> HTTP1 = List.of(CODEC, RequestDeadline.NAME, AGGREGATOR, COMPRESSION, CORS,
+            HttpRouter.NAME);
     private static final int MAX_REQUEST_BODY = 64 * 1024;
 
     private final Supplier<HttpRouter> routers;
@@ -79,25 +81,24 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
                     if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
                         addHttp2(ctx.pipeline());
                     } else {
-                        ctx.pipeline().addLast("http", codec());
+                        ctx.pipeline().addLast(CODEC, codec());
                         addHttp1(ctx.pipeline(), true);
                     }
                 }
             });
             return;
         }
-        HttpServerCodec codec = codec();
         // HTTP/2 by prior knowledge only. A request asking for "Upgrade: h2c" is answered over
         // HTTP/1.1: that upgrade is deprecated (RFC 9113), and the JDK's HttpClient, which asks
         // for it on every first request in clear text, intermittently stalls on a response of
         // more than one DATA frame sent right behind the 101.
-        HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec, protocol -> null, MAX_REQUEST_BODY);
-        pipeline.addLast("h2c", new CleartextHttp2ServerUpgradeHandler(codec, upgrade, new ChannelInitializer<Channel>() {
+        pipeline.addLast("h2c", new Http2PriorKnowledge(HTTP1, new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 addHttp2(ch.pipeline());
             }
         }));
+        pipeline.addLast(CODEC, codec());
         addHttp1(pipeline, true);
     }
 

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -78,15 +77,6 @@ public final class RequestDeadline extends ChannelDuplexHandler {
         } else {
             ctx.write(msg, promise);
         }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof CleartextHttp2ServerUpgradeHandler.PriorKnowledgeUpgradeEvent) {
-            // HTTP/2 now: its streams have deadlines of their own, the connection an idle timeout.
-            ctx.pipeline().remove(this);
-        }
-        ctx.fireUserEventTriggered(event);
     }
 
     @Override
