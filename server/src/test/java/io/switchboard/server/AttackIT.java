@@ -10,8 +10,8 @@ import io.switchboard.protocol.Json;
 import io.switchboard.server.testing.Chat;
 import io.switchboard.server.testing.RawWebSocket;
 import io.switchboard.server.testing.TestClient;
+import io.switchboard.server.testing.RawHttp;
 import io.switchboard.server.testing.TestNode;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -129,7 +129,7 @@ class AttackIT {
             OutputStream out = socket.getOutputStream();
             out.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 200");
+            assertThat(RawHttp.readResponse(socket.getInputStream())).startsWith("HTTP/1.1 200");
             // The same keep-alive connection: a head asking for h2c, then a body a byte at a time.
             out.write(("POST /api/v1/rooms/lobby/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\n"
                     + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\nContent-Type: application/json\r\n"
@@ -152,21 +152,6 @@ class AttackIT {
             assertThat(tookMillis).isBetween(HANDSHAKE_TIMEOUT.toMillis() - 200, HANDSHAKE_TIMEOUT.toMillis() + 3_000);
         }
         assertHealthy(node);
-    }
-
-    /** One whole HTTP/1.1 response with a Content-Length: its head and body. */
-    private static String readResponse(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                throw new EOFException("connection closed within a response head: " + head);
-            }
-            head.append((char) c);
-        }
-        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
-        int bodyLength = length.find() ? Integer.parseInt(length.group(1)) : 0;
-        return head + new String(in.readNBytes(bodyLength), StandardCharsets.US_ASCII);
     }
 
     @Test

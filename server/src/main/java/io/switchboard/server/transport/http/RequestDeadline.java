@@ -57,8 +57,12 @@ public final class RequestDeadline extends ChannelDuplexHandler {
         }
         if (msg instanceof LastHttpContent && inRequest) {
             inRequest = false;
-            unanswered++;
             cancel();
+            if (++unanswered <= 0) {
+                // Answered before it was whole (a 413 on its head): nothing is outstanding now.
+                unanswered = 0;
+                arm(ctx, idleNanos, "idle between requests");
+            }
         }
         ctx.fireChannelRead(msg);
     }
