@@ -325,6 +325,11 @@ public final class Node implements CommandHandler {
         }
     }
 
+    /** Whether the presence store records the session's membership of {@code room} (people, in rooms that track members). */
+    private boolean recordsMembership(Session session, String room) {
+        return !Names.PRESENCE_ROOM.equals(room) && access.tracksMembers(room) && !session.identity().backend();
+    }
+
     /** Notes that the presence store is (about to be) asked to record, or forget, the session's membership of {@code room}. */
     private void tracking(Session session, String room, boolean member) {
         LocalConnection connection = counted.get(session.id());
@@ -423,7 +428,7 @@ public final class Node implements CommandHandler {
                     return v;
                 })
                 .thenCompose(v -> {
-                    if (Names.PRESENCE_ROOM.equals(room) || !access.tracksMembers(room) || session.identity().backend()) {
+                    if (!recordsMembership(session, room)) {
                         return DONE;
                     }
                     tracking(session, room, true);
@@ -539,7 +544,7 @@ public final class Node implements CommandHandler {
         hub.removeMember(room, session);
         session.removeGate(room);
         broker.unsubscribeRoom(room);
-        if (Names.PRESENCE_ROOM.equals(room) || !access.tracksMembers(room) || session.identity().backend()) {
+        if (!recordsMembership(session, room)) {
             return DONE;
         }
         tracking(session, room, false);
