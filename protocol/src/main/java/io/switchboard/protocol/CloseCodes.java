@@ -12,6 +12,8 @@ public final class CloseCodes {
     public static final int UNAUTHORIZED = 4001;
     public static final int FORBIDDEN = 4003;
     public static final int SLOW_CONSUMER = 4008;
+    /** A stream the connection follows was interrupted (Redis lost data): reconnect and recover. */
+    public static final int STREAM_INTERRUPTED = 4010;
     public static final int RATE_LIMITED = 4029;
 
     private CloseCodes() {

@@ -55,6 +55,9 @@ public final class RedisServer implements AutoCloseable {
         if (process == null) {
             return;
         }
+        if (process.isAlive()) {
+            resume(); // a paused server would not act on SIGTERM
+        }
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -65,6 +68,38 @@ public final class RedisServer implements AutoCloseable {
             throw new IllegalStateException("interrupted while stopping redis-server", e);
         }
         process = null;
+    }
+
+    /**
+     * Freezes the server (SIGSTOP): connections stay open, nothing is answered, and its clock goes
+     * on, so keys with a time to live expire meanwhile, as in a long pause of a real server.
+     */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** Lets a {@link #pause paused} server go on (SIGCONT). */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        if (process == null) {
+            throw new IllegalStateException("redis-server is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " failed: " + output.trim());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot signal redis-server", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling redis-server", e);
+        }
     }
 
     /** Starts the server again on the same port, empty. */

@@ -10,4 +10,14 @@ public interface BrokerSink {
 
     /** Every local connection of {@code user} is to be closed (the server API asked, on some node). */
     void disconnectUser(String user);
+
+    /**
+     * The room's publications stopped following each other (offsets skipped or started again:
+     * Redis lost messages or its data): its local members cannot be sent a gapless sequence and
+     * are to be told to reconnect and recover.
+     */
+    void interruptRoom(String room);
+
+    /** Like {@link #interruptRoom}, for the direct messages of {@code user}. */
+    void interruptUser(String user);
 }

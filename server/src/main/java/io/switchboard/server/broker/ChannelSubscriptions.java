@@ -90,6 +90,21 @@ final class ChannelSubscriptions {
         });
     }
 
+    /**
+     * Takes note of a publication with {@code offset} received on {@code channel}; whether it
+     * follows the one received before it (true too for the first, and for a channel not
+     * subscribed). Called by the one thread that receives the channel's messages.
+     */
+    boolean follows(String channel, long offset) {
+        Entry entry = channels.get(channel);
+        if (entry == null) {
+            return true;
+        }
+        long last = entry.lastOffset;
+        entry.lastOffset = offset;
+        return last < 0 || offset == last + 1;
+    }
+
     /** Channels with at least one reference or still within their grace period. */
     int size() {
         return channels.size();
@@ -98,5 +113,7 @@ final class ChannelSubscriptions {
     private static final class Entry {
         int references;
         CompletableFuture<Void> subscribed;
+        /** The offset of the last publication received while subscribed (-1: none yet). */
+        volatile long lastOffset = -1;
     }
 }

@@ -2,6 +2,8 @@ package io.switchboard.server.broker;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.FrameException;
 import io.switchboard.protocol.FrameTemplate;
 import io.switchboard.protocol.StreamPosition;
 import io.switchboard.server.config.NodeIds;
@@ -37,6 +39,7 @@ public final class RedisBroker implements Broker {
     private final ChannelSubscriptions subscriptions;
     private final byte[] metaTtlMillis;
     private final NodeRequests nodeRequests;
+    private final InterruptionLog interruptions = new InterruptionLog();
 
     /**
      * A broker on {@code redis}; a stream's offset and epoch live for {@code metaTtl} after its
@@ -69,9 +72,19 @@ public final class RedisBroker implements Broker {
             public void message(byte[] channel, byte[] message) {
                 String name = RedisKeys.text(channel);
                 if (name.startsWith(rooms)) {
-                    sink.deliverToRoom(name.substring(rooms.length()), message);
+                    String room = name.substring(rooms.length());
+                    if (continues(name, message)) {
+                        sink.deliverToRoom(room, message);
+                    } else {
+                        sink.interruptRoom(room);
+                    }
                 } else if (name.startsWith(users)) {
-                    sink.deliverToUser(name.substring(users.length()), message);
+                    String user = name.substring(users.length());
+                    if (continues(name, message)) {
+                        sink.deliverToUser(user, message);
+                    } else {
+                        sink.interruptUser(user);
+                    }
                 } else if (name.equals(control)) {
                     onControl(sink, RedisKeys.text(message));
                 } else if (name.equals(own)) {
@@ -83,6 +96,22 @@ public final class RedisBroker implements Broker {
         });
         // Every node listens to the control channel and its own for as long as it runs.
         redis.pubSub().sync().subscribe(keys.controlChannel(), RedisKeys.bytes(own));
+    }
+
+    /**
+     * Whether a frame received on a stream's channel may go out: it has no offset (an event), or
+     * its offset follows the last one received. A gap means pub/sub lost publications (its
+     * connection dropped); an offset not above the last means the stream started again under a
+     * new epoch (Redis lost its data). Either way the frame is held back and the stream's local
+     * subscribers are told to recover, which their history read does without gap or repeat.
+     */
+    private boolean continues(String channel, byte[] frame) {
+        long offset = FrameTemplate.offsetOf(frame);
+        if (offset < 0 || subscriptions.follows(channel, offset)) {
+            return true;
+        }
+        interruptions.note(channel, offset);
+        return false;
     }
 
     private static void onControl(BrokerSink sink, String message) {
@@ -116,7 +145,8 @@ public final class RedisBroker implements Broker {
         CompletionStage<List<Object>> result = PUBLISH.run(redis.commands(), ScriptOutputType.MULTI,
                 new byte[][] {keys.sequence(stream), keys.epoch(stream), keys.channel(stream), keys.history(stream)},
                 frame.head(), newEpoch(), RedisKeys.bytes(Integer.toString(history.enabled() ? history.size() : 0)),
-                RedisKeys.bytes(Long.toString(Math.max(1, history.ttl().toMillis()))), metaTtlMillis);
+                RedisKeys.bytes(Long.toString(Math.max(1, history.ttl().toMillis()))), metaTtlMillis,
+                RedisKeys.bytes(Long.toString(redis.writeDeadline())));
         return position(result);
     }
 
@@ -176,6 +206,10 @@ public final class RedisBroker implements Broker {
         return reply.handle((values, failure) -> {
             if (failure != null) {
                 throw new CompletionException(RedisConnector.unavailable(failure));
+            }
+            if ((Long) values.get(0) < 0) {
+                throw new CompletionException(new FrameException(ErrorCode.UNAVAILABLE,
+                        "message broker unavailable: Redis answered too late, the publication was not made"));
             }
             return new StreamPosition((Long) values.get(0), RedisKeys.text((byte[]) values.get(1)));
         });

@@ -69,6 +69,23 @@ public final class Hub implements BrokerSink {
         dispatch(false, user, frame);
     }
 
+    @Override
+    public void interruptRoom(String room) {
+        interrupt(true, room);
+    }
+
+    @Override
+    public void interruptUser(String user) {
+        interrupt(false, user);
+    }
+
+    /** Closes the local subscribers of a stream, in turn with the frames queued before. */
+    private void interrupt(boolean toRoom, String key) {
+        for (HubShard shard : shardList) {
+            shard.enqueue(HubShard.Delivery.interruption(toRoom, key));
+        }
+    }
+
     private void dispatch(boolean toRoom, String key, byte[] json) {
         SharedFrame frame = new SharedFrame(json, allocator);
         try {

@@ -2,6 +2,7 @@ package io.switchboard.server.hub;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
+import io.switchboard.protocol.CloseCodes;
 import io.switchboard.server.session.Session;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -99,7 +100,7 @@ final class HubShard {
     private void discardPending() {
         Delivery delivery;
         while ((delivery = pending.poll()) != null) {
-            delivery.frame.release();
+            delivery.release();
         }
     }
 
@@ -113,7 +114,7 @@ final class HubShard {
             } catch (RuntimeException e) {
                 log.error("delivery to {} failed", delivery.key, e);
             } finally {
-                delivery.frame.release();
+                delivery.release();
             }
             if (++written % FLUSH_EVERY == 0) {
                 flushTouched();
@@ -134,6 +135,13 @@ final class HubShard {
     private void write(Delivery delivery) {
         Collection<Session> targets = delivery.toRoom ? rooms.get(delivery.key) : users.get(delivery.key);
         if (targets == null) {
+            return;
+        }
+        if (delivery.frame == null) {
+            for (Session session : List.copyOf(targets)) {
+                session.close(CloseCodes.STREAM_INTERRUPTED, (delivery.toRoom ? "room " + delivery.key : "direct messages")
+                        + " interrupted: reconnect and recover", true);
+            }
             return;
         }
         // The last frame of a batch is written and flushed in one pass to the sessions that have
@@ -211,7 +219,10 @@ final class HubShard {
     record Counts(int sessions, Set<String> users, Set<String> rooms) {
     }
 
-    /** A frame on its way to the local members of a room or the local connections of a user. */
+    /**
+     * A frame on its way to the local members of a room or the local connections of a user, or
+     * (without a frame) the news that their stream was interrupted.
+     */
     static final class Delivery {
         final boolean toRoom;
         final String key;
@@ -221,6 +232,16 @@ final class HubShard {
             this.toRoom = toRoom;
             this.key = key;
             this.frame = frame;
+        }
+
+        static Delivery interruption(boolean toRoom, String key) {
+            return new Delivery(toRoom, key, null);
+        }
+
+        void release() {
+            if (frame != null) {
+                frame.release();
+            }
         }
     }
 }

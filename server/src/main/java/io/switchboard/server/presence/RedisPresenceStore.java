@@ -7,6 +7,7 @@ import io.switchboard.server.redis.RedisConnector;
 import io.switchboard.server.redis.RedisKeys;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ public final class RedisPresenceStore implements PresenceStore {
     private static final LuaScript REMOVE = LuaScript.load("remove_presence");
     private static final LuaScript HEARTBEAT = LuaScript.load("heartbeat");
     private static final LuaScript ROOMS = LuaScript.load("rooms");
+    private static final LuaScript FORGET_NODE = LuaScript.load("forget_node");
 
     private final RedisConnector redis;
     private final RedisKeys keys;
@@ -137,8 +139,10 @@ public final class RedisPresenceStore implements PresenceStore {
         return unavailableOnFailure(redis.commands().set(keys.reapLock(deadNode), RedisKeys.bytes(node), once)
                 .thenCompose(taken -> !"OK".equals(taken)
                         ? CompletableFuture.<Void>completedFuture(null)
-                        : removeAll(deadNode, entry -> false, entry -> false, changed)
-                                .thenCompose(v -> redis.commands().srem(keys.nodes(), RedisKeys.bytes(deadNode)))
+                        : removeAll(deadNode, true, entry -> false, entry -> false, changed)
+                                .thenCompose(v -> FORGET_NODE.<Long>run(redis.commands(), ScriptOutputType.INTEGER,
+                                        new byte[][] {keys.nodes(), keys.nodeAlive(deadNode), keys.reapLock(deadNode)},
+                                        RedisKeys.bytes(deadNode)))
                                 .thenApply(n -> (Void) null)));
     }
 
@@ -146,7 +150,7 @@ public final class RedisPresenceStore implements PresenceStore {
     public CompletionStage<Void> resync(Map<String, LocalConnection> live, Consumer<PresenceChange> changed) {
         // What the store holds is kept when it is live as it is looked at, not as of a snapshot
         // taken before: a connection counted meanwhile stays.
-        CompletionStage<Void> removed = removeAll(node,
+        CompletionStage<Void> removed = removeAll(node, false,
                 entry -> holds(live, entry.split(RedisKeys.SEPARATOR, 2)[1], null),
                 entry -> {
                     String[] parts = entry.split(RedisKeys.SEPARATOR, 3);
@@ -215,9 +219,12 @@ public final class RedisPresenceStore implements PresenceStore {
 
     /**
      * Removes what {@code owner} registered except the entries to keep (asked as each is looked
-     * at); reports each last-connection change as Redis makes it.
+     * at); reports each last-connection change as Redis makes it. When {@code ownerDead}, each
+     * removal is made only while the owner's heartbeat is still missing: a node found dead that
+     * beats again (after Redis stalled, say) keeps what it registered from then on, and registers
+     * again what was removed before, since its beat tells it that its heartbeat had expired.
      */
-    private CompletionStage<Void> removeAll(String owner, Predicate<String> keepConnection,
+    private CompletionStage<Void> removeAll(String owner, boolean ownerDead, Predicate<String> keepConnection,
                                             Predicate<String> keepMembership, Consumer<PresenceChange> changed) {
         CompletionStage<Void> rooms = redis.commands().smembers(keys.nodeMemberships(owner)).thenCompose(members -> {
             List<CompletableFuture<Void>> removals = new ArrayList<>();
@@ -227,7 +234,7 @@ public final class RedisPresenceStore implements PresenceStore {
                     continue;
                 }
                 String[] parts = entry.split(RedisKeys.SEPARATOR, 3);
-                removals.add(script(REMOVE, membershipKeys(parts[0], owner), parts[1],
+                removals.add(script(REMOVE, fenced(membershipKeys(parts[0], owner), owner, ownerDead), parts[1],
                         RedisKeys.join(parts[1], parts[2]), entry, parts[0])
                         .thenAccept(last -> report(changed, last, PresenceChange.membership(parts[0], parts[1], false)))
                         .toCompletableFuture());
@@ -242,7 +249,8 @@ public final class RedisPresenceStore implements PresenceStore {
                     continue;
                 }
                 String[] parts = entry.split(RedisKeys.SEPARATOR, 2);
-                removals.add(script(REMOVE, connectionKeys(parts[0], owner), parts[0], parts[1], entry, "")
+                removals.add(script(REMOVE, fenced(connectionKeys(parts[0], owner), owner, ownerDead), parts[0],
+                        parts[1], entry, "")
                         .thenAccept(last -> report(changed, last, PresenceChange.online(parts[0], false)))
                         .toCompletableFuture());
             }
@@ -254,6 +262,16 @@ public final class RedisPresenceStore implements PresenceStore {
         if (happened) {
             changed.accept(change);
         }
+    }
+
+    /** {@code scriptKeys} with the owner's heartbeat key, when the removal is for a dead owner. */
+    private byte[][] fenced(byte[][] scriptKeys, String owner, boolean ownerDead) {
+        if (!ownerDead) {
+            return scriptKeys;
+        }
+        byte[][] out = Arrays.copyOf(scriptKeys, scriptKeys.length + 1);
+        out[scriptKeys.length] = keys.nodeAlive(owner);
+        return out;
     }
 
     private byte[][] connectionKeys(String user, String owner) {

@@ -20,6 +20,7 @@ import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.FrameException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A node's two Redis connections: one for commands, one for pub/sub. Both reconnect on their
  * own (backing off up to one second); while Redis is unreachable commands fail at once rather
- * than queue, and {@link #isHealthy()} says so.
+ * than queue, and {@link #isHealthy()} says so. Redis is also pinged a few times per command
+ * timeout, so that a Redis that holds its connections but answers nothing (stalled, or
+ * overloaded) counts as unhealthy too.
  */
 public final class RedisConnector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisConnector.class);
@@ -37,15 +40,34 @@ public final class RedisConnector implements AutoCloseable {
     private final StatefulRedisConnection<byte[], byte[]> commands;
     private final StatefulRedisPubSubConnection<byte[], byte[]> pubSub;
     private final RedisKeys keys;
+    private final long answerWithinNanos;
+    private final ScheduledFuture<?> probe;
+    private volatile long lastAnswerNanos = System.nanoTime();
 
     private RedisConnector(ClientResources resources, RedisClient client,
                            StatefulRedisConnection<byte[], byte[]> commands,
-                           StatefulRedisPubSubConnection<byte[], byte[]> pubSub, RedisKeys keys) {
+                           StatefulRedisPubSubConnection<byte[], byte[]> pubSub, RedisKeys keys,
+                           Duration commandTimeout) {
         this.resources = resources;
         this.client = client;
         this.commands = commands;
         this.pubSub = pubSub;
         this.keys = keys;
+        this.answerWithinNanos = commandTimeout.toNanos();
+        long every = Math.max(50, commandTimeout.toMillis() / 4);
+        this.probe = resources.eventExecutorGroup().scheduleWithFixedDelay(this::ping, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void ping() {
+        if (!commands.isOpen()) {
+            return;
+        }
+        long sent = System.nanoTime();
+        commands.async().ping().whenComplete((pong, failure) -> {
+            if (failure == null) {
+                lastAnswerNanos = Math.max(lastAnswerNanos, sent);
+            }
+        });
     }
 
     /** Connects to {@code uri}; fails when Redis cannot be reached now. */
@@ -84,7 +106,7 @@ public final class RedisConnector implements AutoCloseable {
             StatefulRedisPubSubConnection<byte[], byte[]> pubSub = client.connectPubSub(ByteArrayCodec.INSTANCE);
             established.set(true);
             log.info("connected to Redis at {}", ServerConfig.redacted(uri));
-            return new RedisConnector(resources, client, commands, pubSub, new RedisKeys(prefix));
+            return new RedisConnector(resources, client, commands, pubSub, new RedisKeys(prefix), commandTimeout);
         } catch (RuntimeException e) {
             client.shutdown();
             resources.shutdown();
@@ -105,9 +127,23 @@ public final class RedisConnector implements AutoCloseable {
         return keys;
     }
 
-    /** Whether both connections are up. */
+    /**
+     * The latest time (epoch milliseconds, this node's clock) at which Redis may still carry out a
+     * write sent now whose failure this node would report: half a command timeout from now. A
+     * script given it refuses to act later (Redis stalled, or its queue too long), so that a
+     * command answered as failed is not carried out afterwards. The other half allows for the
+     * reply's way back and for clocks of the node and of Redis that differ by less than that.
+     */
+    public long writeDeadline() {
+        return System.currentTimeMillis() + answerWithinNanos / 2_000_000;
+    }
+
+    /**
+     * Whether both connections are up and Redis answered a ping sent within the last command
+     * timeout (a ping that has not come back within it would have failed a command).
+     */
     public boolean isHealthy() {
-        return commands.isOpen() && pubSub.isOpen();
+        return commands.isOpen() && pubSub.isOpen() && System.nanoTime() - lastAnswerNanos <= answerWithinNanos;
     }
 
     /**
@@ -125,6 +161,7 @@ public final class RedisConnector implements AutoCloseable {
 
     @Override
     public void close() {
+        probe.cancel(false);
         pubSub.close();
         commands.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));

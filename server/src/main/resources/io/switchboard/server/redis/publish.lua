@@ -4,8 +4,13 @@
 -- KEYS[1] sequence, KEYS[2] epoch, KEYS[3] channel, KEYS[4] history stream
 -- ARGV[1] the frame up to and including "offset":, ARGV[2] an epoch to use if the stream has
 -- none, ARGV[3] history size (0: keep none), ARGV[4] history TTL (ms), ARGV[5] TTL of the
--- offset and epoch (ms)
--- Returns {offset, epoch}.
+-- offset and epoch (ms), ARGV[6] the time (Unix ms) after which the sender has given up waiting
+-- Returns {offset, epoch}, or {-1} when Redis runs the script after ARGV[6]: then nothing is done,
+-- since the sender has told its client that the publication failed.
+local now = redis.call('TIME')
+if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[6]) then
+  return {-1}
+end
 local epoch = redis.call('GET', KEYS[2])
 if not epoch then
   -- A new stream, or one whose offset and epoch expired: what history remains is not its own.

@@ -1,6 +1,12 @@
 -- Forgets one connection of a user, idempotently; the inverse of add_presence.lua.
 -- KEYS and ARGV as for add_presence.lua; a room whose last member left leaves KEYS[4].
--- Returns 1 when this was the user's last connection there, else 0.
+-- KEYS[5], when given, is the heartbeat key of the node that registered the connection, which
+-- is being cleaned up as dead: if that heartbeat is there again, the node is alive (Redis
+-- stalled, or the node was slow) and nothing is removed.
+-- Returns 1 when this was the user's last connection there, 0 when not, -2 when the owner lives.
+if KEYS[5] and redis.call('EXISTS', KEYS[5]) == 1 then
+  return -2
+end
 redis.call('SREM', KEYS[3], ARGV[3])
 local last = 0
 if redis.call('SREM', KEYS[1], ARGV[2]) == 1 then

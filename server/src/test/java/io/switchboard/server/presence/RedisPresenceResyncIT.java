@@ -192,4 +192,53 @@ class RedisPresenceResyncIT {
         assertThat(members("lobby")).containsExactly("erin");
         assertThat(members("kitchen")).isEmpty();
     }
+
+    @Test
+    void aNodeFoundDeadThatBeatsAgainBeforeItIsReapedKeepsItsConnections() {
+        opened("alice", "a1", "lobby");
+        RedisPresenceStore peer = new RedisPresenceStore(connector, "node-b", Duration.ofSeconds(5));
+        // node-a's heartbeat is there: as when it beat again between the peer's beat, which found
+        // it expired, and the peer's reap.
+        await(store.heartbeat("{}"));
+
+        await(peer.reap("node-a", announced::add));
+
+        assertThat(online()).containsExactly("alice");
+        assertThat(members("lobby")).containsExactly("alice");
+        assertThat(announced).isEmpty();
+        assertThat(redis.command("SMEMBERS", "sb:nodes")).asList().contains("node-a");
+        // The lock is let go, so that the node is cleaned up at once should it die for real.
+        assertThat(redis.command("EXISTS", "sb:reap:node-a")).isEqualTo(0L);
+    }
+
+    @Test
+    void aNodeThatStaysDeadIsReapedWithItsEvents() {
+        opened("alice", "a1", "lobby");
+        await(store.heartbeat("{}"));
+        redis.command("DEL", "sb:node-alive:node-a");
+        RedisPresenceStore peer = new RedisPresenceStore(connector, "node-b", Duration.ofSeconds(5));
+
+        await(peer.reap("node-a", announced::add));
+
+        assertThat(online()).isEmpty();
+        assertThat(members("lobby")).isEmpty();
+        assertThat(announced).containsExactlyInAnyOrder(PresenceChange.online("alice", false),
+                PresenceChange.membership("lobby", "alice", false));
+        assertThat(redis.command("SMEMBERS", "sb:nodes")).asList().doesNotContain("node-a");
+    }
+
+    @Test
+    void aNodeWhoseOwnHeartbeatExpiredNamesNoOtherNodeDead() {
+        RedisPresenceStore peer = new RedisPresenceStore(connector, "node-b", Duration.ofSeconds(5));
+        await(store.heartbeat("{}"));
+        await(peer.heartbeat("{}"));
+        // Both heartbeats gone at once, as after Redis stalled for longer than the node timeout.
+        redis.command("DEL", "sb:node-alive:node-a", "sb:node-alive:node-b");
+
+        Heartbeat first = await(peer.heartbeat("{}"));
+        assertThat(first.stillRegistered()).isFalse();
+        assertThat(first.deadNodes()).isEmpty();
+        // One interval later node-a has not beaten: now it counts as dead.
+        assertThat(await(peer.heartbeat("{}")).deadNodes()).containsExactly("node-a");
+    }
 }
