@@ -2,8 +2,6 @@ package io.switchboard.server.broker;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.switchboard.protocol.ErrorCode;
-import io.switchboard.protocol.FrameException;
 import io.switchboard.protocol.FrameTemplate;
 import io.switchboard.protocol.StreamPosition;
 import io.switchboard.server.config.NodeIds;
@@ -29,7 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
-    private static final LuaScript PUBLISH = LuaScript.load("publish");
     private static final LuaScript POSITION = LuaScript.load("position");
     private static final String DISCONNECT_USER = "disconnect-user";
 
@@ -40,6 +37,7 @@ public final class RedisBroker implements Broker {
     private final byte[] metaTtlMillis;
     private final NodeRequests nodeRequests;
     private final InterruptionLog interruptions = new InterruptionLog();
+    private final PublishBatches batches;
 
     /**
      * A broker on {@code redis}; a stream's offset and epoch live for {@code metaTtl} after its
@@ -50,6 +48,7 @@ public final class RedisBroker implements Broker {
         this.nodeRequests = new NodeRequests(redis, nodeId, Duration.ofSeconds(5));
         this.metaTtlMillis = RedisKeys.bytes(Long.toString(metaTtl.toMillis()));
         this.keys = redis.keys();
+        this.batches = new PublishBatches(redis, metaTtlMillis, RedisBroker::newEpoch);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "switchboard-broker-timer");
             thread.setDaemon(true);
@@ -142,17 +141,14 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletionStage<StreamPosition> publish(StreamKey stream, FrameTemplate frame, HistoryOptions history) {
-        CompletionStage<List<Object>> result = PUBLISH.run(redis.commands(), ScriptOutputType.MULTI,
-                new byte[][] {keys.sequence(stream), keys.epoch(stream), keys.channel(stream), keys.history(stream)},
-                frame.head(), newEpoch(), RedisKeys.bytes(Integer.toString(history.enabled() ? history.size() : 0)),
-                RedisKeys.bytes(Long.toString(Math.max(1, history.ttl().toMillis()))), metaTtlMillis,
-                RedisKeys.bytes(Long.toString(redis.writeDeadline())));
-        return position(result);
+        return batches.publish(keys.sequence(stream), keys.epoch(stream), keys.channel(stream), keys.history(stream),
+                frame.head(), RedisKeys.bytes(Integer.toString(history.enabled() ? history.size() : 0)),
+                RedisKeys.bytes(Long.toString(Math.max(1, history.ttl().toMillis()))));
     }
 
     @Override
     public CompletionStage<Void> publishEvent(String room, byte[] frame) {
-        return redis.commands().publish(keys.roomChannel(room), frame).handle(RedisBroker::done);
+        return batches.event(keys.roomChannel(room), frame).thenApply(position -> null);
     }
 
     @Override
@@ -206,10 +202,6 @@ public final class RedisBroker implements Broker {
         return reply.handle((values, failure) -> {
             if (failure != null) {
                 throw new CompletionException(RedisConnector.unavailable(failure));
-            }
-            if ((Long) values.get(0) < 0) {
-                throw new CompletionException(new FrameException(ErrorCode.UNAVAILABLE,
-                        "message broker unavailable: Redis answered too late, the publication was not made"));
             }
             return new StreamPosition((Long) values.get(0), RedisKeys.text((byte[]) values.get(1)));
         });

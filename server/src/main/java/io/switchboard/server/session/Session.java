@@ -32,6 +32,8 @@ public final class Session {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
     /** Live frames a recovery may hold back before the session counts as a slow consumer. */
     private static final int MAX_HELD_FRAMES = 10_000;
+    /** Publications of one connection waiting for the broker at once. */
+    private static final int MAX_RUNNING = 64;
 
     private enum State { OPEN, CLOSING, ENDED }
 
@@ -59,7 +61,8 @@ public final class Session {
             // Nothing waits for the end of a command that came over the connection.
         }
     };
-    private boolean busy;
+    /** Commands started and not yet answered, oldest first (see {@link #serveInbox}). */
+    private final ArrayDeque<Running> running = new ArrayDeque<>();
     private boolean started;
     private boolean readingPaused;
     private boolean flushScheduled;
@@ -212,39 +215,72 @@ public final class Session {
         serveInbox();
     }
 
+    /**
+     * Starts the commands waiting, in order, while they may start: any command when none is
+     * running; otherwise only a publication (room or direct message) behind publications, up
+     * to {@link #MAX_RUNNING}. Publications reach the broker in the order they came and each
+     * waits for its round trip to Redis concurrently, so one connection can publish faster than
+     * one message per round trip; every other command runs alone, so it sees the effects of those
+     * before it and the ones after see its own. Answers go out in the order the commands came.
+     */
     private void serveInbox() {
         Inbound item;
-        while (started && !busy && state == State.OPEN && (item = inbox.poll()) != null) {
+        while (started && state == State.OPEN && (item = inbox.peek()) != null && mayStart(item)) {
+            inbox.poll();
             if (item.error != null) {
                 handler.refused("invalid", item.error.code());
-                item.replies.reply(ServerFrames.error(item.error.id(), item.error.code(), item.error.getMessage()));
-                item.replies.done();
+            }
+            CompletableFuture<Reply> result = item.error != null ? CompletableFuture.failedFuture(item.error)
+                    : start(item.command);
+            if (result.isDone() && running.isEmpty()) {
+                answer(item, result);
                 continue;
             }
-            Inbound served = item;
-            CompletableFuture<Reply> result = start(served.command);
-            if (result.isDone()) {
-                answer(served, result);
-                continue;
+            running.add(new Running(item, result));
+            if (!result.isDone()) {
+                result.whenComplete((reply, failure) -> eventLoop().execute(this::answerFinished));
             }
-            busy = true;
-            result.whenComplete((reply, failure) -> eventLoop().execute(() -> {
-                busy = false;
-                if (state == State.ENDED) {
-                    served.replies.done();
-                    // The connection went while the command ran; forget the session only now,
-                    // so that the command's effects are undone rather than left behind.
-                    handler.closed(this);
-                    return;
-                }
-                answer(served, result);
-                serveInbox();
-            }));
         }
         if (readingPaused && inbox.size() <= maxPendingCommands / 2) {
             readingPaused = false;
             connection.resumeReading();
         }
+    }
+
+    private boolean mayStart(Inbound item) {
+        if (running.isEmpty()) {
+            return true;
+        }
+        // A command that runs alone is always first in line, so the first tells what is running.
+        return running.size() < MAX_RUNNING && pipelined(item) && pipelined(running.peek().item);
+    }
+
+    private static boolean pipelined(Inbound item) {
+        return item.error != null || item.command instanceof Command.RoomMessage
+                || item.command instanceof Command.DirectMessage;
+    }
+
+    /** Answers, in order, the running commands that are done, up to the first that is not. */
+    private void answerFinished() {
+        boolean answered = false;
+        while (!running.isEmpty() && running.peek().result.isDone()) {
+            Running done = running.poll();
+            answered = true;
+            if (state == State.ENDED) {
+                done.item.replies.done();
+            } else {
+                answer(done.item, done.result);
+            }
+        }
+        if (state == State.ENDED) {
+            if (answered && running.isEmpty()) {
+                // The connection went while commands ran; forget the session only now, so that
+                // their effects are undone rather than left behind.
+                handler.closed(this);
+            }
+            return;
+        }
+        serveInbox();
     }
 
     private CompletableFuture<Reply> start(Command command) {
@@ -258,7 +294,7 @@ public final class Session {
     private void answer(Inbound item, CompletableFuture<Reply> result) {
         try {
             if (state == State.OPEN) {
-                byte[] frame = answerFrame(item.command, result);
+                byte[] frame = answerFrame(item, result);
                 if (frame != null) {
                     item.replies.reply(frame);
                 }
@@ -268,7 +304,9 @@ public final class Session {
         }
     }
 
-    private byte[] answerFrame(Command command, CompletableFuture<Reply> result) {
+    private byte[] answerFrame(Inbound item, CompletableFuture<Reply> result) {
+        Command command = item.command;
+        JsonNode commandId = command != null ? command.id() : item.error.id();
         Reply reply;
         try {
             reply = result.join();
@@ -276,10 +314,10 @@ public final class Session {
             Throwable cause = e.getCause();
             if (cause instanceof FrameException) {
                 FrameException fe = (FrameException) cause;
-                return ServerFrames.error(command.id(), fe.code(), fe.getMessage());
+                return ServerFrames.error(commandId, fe.code(), fe.getMessage());
             }
-            log.error("session {} (user {}): {} failed", id, userId, command.type(), cause);
-            return ServerFrames.error(command.id(), ErrorCode.INTERNAL, "internal error");
+            log.error("session {} (user {}): {} failed", id, userId, command != null ? command.type() : "invalid", cause);
+            return ServerFrames.error(commandId, ErrorCode.INTERNAL, "internal error");
         }
         if (reply.isPong()) {
             return ServerFrames.pong(command.id());
@@ -450,7 +488,7 @@ public final class Session {
         while ((item = inbox.poll()) != null) {
             item.replies.done();
         }
-        if (started && !busy) {
+        if (started && running.isEmpty()) {
             handler.closed(this);
         }
     }
@@ -474,6 +512,9 @@ public final class Session {
     private static final class RoomGate {
         List<byte[]> held = new ArrayList<>();
         long through = -1;
+    }
+
+    private record Running(Inbound item, CompletableFuture<Reply> result) {
     }
 
     private static final class Inbound {

@@ -1,0 +1,55 @@
+-- Publishes a batch of publications (room and direct messages) and events (join, leave,
+-- presence) in the order given, as one step. A publication gets its stream's next offset, its
+-- frame finished with it, kept in the stream's history and published; an event is published as
+-- it is. Every node therefore receives a stream in offset order, events in their place among
+-- its messages, and history holds exactly what was published.
+-- KEYS, item after item: a publication's sequence, epoch, channel and history stream; an
+-- event's channel.
+-- ARGV[1] an epoch for a stream that has none, ARGV[2] TTL of offsets and epochs (ms), ARGV[3]
+-- the time (Unix ms) after which the sender has given up waiting, then item after item:
+-- 'p', the frame up to and including "offset":, history size (0: keep none), history TTL (ms);
+-- or 'e', the frame.
+-- Returns {offset, epoch, offset, epoch, ...} for the items in order (0 and '' for an event),
+-- or {-1} when Redis runs the script after ARGV[3]: then nothing is done, since the sender has
+-- told its clients that these publications failed.
+local now = redis.call('TIME')
+if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[3]) then
+  return {-1}
+end
+local out = {}
+local k = 1
+local a = 4
+while a <= #ARGV do
+  if ARGV[a] == 'e' then
+    redis.call('PUBLISH', KEYS[k], ARGV[a + 1])
+    out[#out + 1] = 0
+    out[#out + 1] = ''
+    k = k + 1
+    a = a + 2
+  else
+    local sequence, epochKey, channel, history = KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3]
+    local epoch = redis.call('GET', epochKey)
+    if not epoch then
+      -- A new stream, or one whose offset and epoch expired: what history remains is not its own.
+      epoch = ARGV[1]
+      redis.call('SET', epochKey, epoch)
+      redis.call('DEL', history)
+    end
+    local offset = redis.call('INCR', sequence)
+    local frame = ARGV[a + 1] .. offset .. '}'
+    if tonumber(ARGV[a + 2]) > 0 then
+      redis.call('XADD', history, 'MAXLEN', ARGV[a + 2], offset .. '-0', 'f', frame)
+      redis.call('PEXPIRE', history, ARGV[a + 3])
+    else
+      redis.call('DEL', history)
+    end
+    redis.call('PEXPIRE', sequence, ARGV[2])
+    redis.call('PEXPIRE', epochKey, ARGV[2])
+    redis.call('PUBLISH', channel, frame)
+    out[#out + 1] = offset
+    out[#out + 1] = epoch
+    k = k + 4
+    a = a + 4
+  end
+end
+return out
