@@ -60,6 +60,66 @@ class SessionTest {
     }
 
     @Test
+    void publicationsWaitForTheBrokerTogetherAndAreAnsweredInOrder() {
+        CompletableFuture<Reply> first = new CompletableFuture<>();
+        CompletableFuture<Reply> second = new CompletableFuture<>();
+        handler.results.put("publish 1", first);
+        handler.results.put("publish 2", second);
+        sut.receive(frame("{\"type\":\"room_message\",\"id\":1,\"room\":\"r\",\"content\":1}"));
+        sut.receive(frame("{\"type\":\"room_message\",\"id\":2,\"room\":\"r\",\"content\":2}"));
+        sut.receive(frame("{\"type\":\"room_message\",\"id\":3,\"room\":\"r\",\"content\":3}"));
+        // All three were handed over without waiting for one another.
+        assertThat(handler.served).containsExactly("publish 1", "publish 2", "publish 3");
+
+        second.complete(Reply.ack(JsonNodeFactory.instance.objectNode().put("offset", 2)));
+        loop.runPendingTasks();
+        assertThat(connection.written()).as("the first is not answered yet").isEmpty();
+
+        first.complete(Reply.ack(JsonNodeFactory.instance.objectNode().put("offset", 1)));
+        loop.runPendingTasks();
+        assertThat(connection.flushed()).containsExactly("{\"type\":\"ack\",\"id\":1,\"offset\":1}",
+                "{\"type\":\"ack\",\"id\":2,\"offset\":2}", "{\"type\":\"ack\",\"id\":3,\"room\":\"publish 3\"}");
+    }
+
+    @Test
+    void aCommandOtherThanAPublicationWaitsForThePublicationsBeforeItAndHoldsBackThoseAfter() {
+        CompletableFuture<Reply> publication = new CompletableFuture<>();
+        CompletableFuture<Reply> join = new CompletableFuture<>();
+        handler.results.put("publish 1", publication);
+        handler.results.put("lobby", join);
+        sut.receive(frame("{\"type\":\"room_message\",\"id\":1,\"room\":\"r\",\"content\":1}"));
+        sut.receive(frame("{\"type\":\"join_room\",\"id\":2,\"room\":\"lobby\"}"));
+        sut.receive(frame("{\"type\":\"room_message\",\"id\":3,\"room\":\"lobby\",\"content\":3}"));
+        assertThat(handler.served).containsExactly("publish 1");
+
+        publication.complete(Reply.ack(null));
+        loop.runPendingTasks();
+        assertThat(handler.served).containsExactly("publish 1", "lobby");
+
+        join.complete(Reply.ack(null));
+        loop.runPendingTasks();
+        assertThat(handler.served).containsExactly("publish 1", "lobby", "publish 3");
+    }
+
+    @Test
+    void aSessionThatEndsWithPublicationsInFlightIsForgottenOnceWhenTheLastCompletes() {
+        CompletableFuture<Reply> first = new CompletableFuture<>();
+        CompletableFuture<Reply> second = new CompletableFuture<>();
+        handler.results.put("publish 1", first);
+        handler.results.put("publish 2", second);
+        sut.receive(frame("{\"type\":\"room_message\",\"id\":1,\"room\":\"r\",\"content\":1}"));
+        sut.receive(frame("{\"type\":\"room_message\",\"id\":2,\"room\":\"r\",\"content\":2}"));
+        sut.end();
+        second.complete(Reply.ack(null));
+        loop.runPendingTasks();
+        assertThat(handler.closed).isZero();
+        first.complete(Reply.ack(null));
+        loop.runPendingTasks();
+        assertThat(handler.closed).isEqualTo(1);
+        assertThat(connection.written()).isEmpty();
+    }
+
+    @Test
     void commandsThatArriveBeforeTheSessionStartsWaitForIt() {
         Session fresh = new Session("s2", "bob", connection, handler, 4);
         fresh.receive(frame("{\"type\":\"ping\",\"id\":1}"));
@@ -181,7 +241,8 @@ class SessionTest {
                 served.add("ping");
                 return CompletableFuture.completedFuture(Reply.pong());
             }
-            String room = ((Command.JoinRoom) command).room();
+            String room = command instanceof Command.RoomMessage message ? "publish " + message.content()
+                    : ((Command.JoinRoom) command).room();
             served.add(room);
             return results.getOrDefault(room,
                     CompletableFuture.completedFuture(Reply.ack(JsonNodeFactory.instance.objectNode().put("room", room))));
