@@ -33,6 +33,8 @@ import io.switchboard.server.presence.MemoryPresenceStore;
 import io.switchboard.server.presence.PresenceStore;
 import io.switchboard.server.presence.RedisPresenceStore;
 import io.switchboard.server.redis.RedisConnector;
+import io.switchboard.server.redis.RedisShards;
+import io.switchboard.server.config.RedisUris;
 import io.switchboard.server.transport.Cors;
 import io.switchboard.server.transport.EventLoops;
 import io.switchboard.server.transport.HttpChannelInitializer;
@@ -45,6 +47,8 @@ import io.switchboard.server.transport.websocket.WebSocketUpgrade;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Deque;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -65,7 +69,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private final Hub hub;
     private final Node node;
     private final NodeMetrics metrics;
-    private final RedisConnector redis;
+    private final RedisShards redis;
     private final NodeLiveness liveness;
     private final Channel serverChannel;
     private final GrpcServer grpc;
@@ -91,12 +95,18 @@ public final class SwitchboardServer implements AutoCloseable {
             this.metrics = nodeMetrics;
             this.hub = new Hub(loops.group(), allocator, metrics);
             if (config.redisUri() != null) {
-                RedisConnector connector = RedisConnector.connect(config.redisUri(), config.redisPrefix(),
-                        config.redisCommandTimeout(), metrics.registry(), metrics::brokerReconnected);
-                opened.push(connector::close);
-                this.redis = connector;
+                List<RedisConnector> connectors = new ArrayList<>();
+                List<String> names = new ArrayList<>();
+                for (String uri : RedisUris.split(config.redisUri())) {
+                    RedisConnector connector = RedisConnector.connect(uri, config.redisPrefix(),
+                            config.redisCommandTimeout(), metrics.registry(), metrics::brokerReconnected);
+                    opened.push(connector::close);
+                    connectors.add(connector);
+                    names.add(RedisUris.instance(uri));
+                }
+                this.redis = new RedisShards(connectors, names);
                 this.broker = new RedisBroker(redis, config.nodeId(), config.unsubscribeGrace(), config.historyMetaTtl());
-                this.presence = new RedisPresenceStore(redis, config.nodeId(), config.nodeTimeout());
+                this.presence = new RedisPresenceStore(redis.home(), config.nodeId(), config.nodeTimeout());
                 this.history = new RedisHistoryStore(redis, config.historyMetaTtl());
             } else {
                 this.redis = null;

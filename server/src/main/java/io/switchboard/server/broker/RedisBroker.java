@@ -10,7 +10,9 @@ import io.switchboard.server.history.StreamKey;
 import io.switchboard.server.redis.LuaScript;
 import io.switchboard.server.redis.RedisConnector;
 import io.switchboard.server.redis.RedisKeys;
+import io.switchboard.server.redis.RedisShards;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -23,41 +25,59 @@ import org.slf4j.LoggerFactory;
 /**
  * The cluster broker: every node publishes to Redis and delivers only what its pub/sub
  * subscription hands back. A room message's offset is taken, its frame finished and published
- * in one Lua script, so Redis fixes one order per room that every node sees.
+ * in one Lua script, so Redis fixes one order per room that every node sees. Streams may be
+ * spread over several Redis instances ({@link RedisShards}); each stream lives on one.
  */
 public final class RedisBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
     private static final LuaScript POSITION = LuaScript.load("position");
     private static final String DISCONNECT_USER = "disconnect-user";
 
-    private final RedisConnector redis;
+    private final RedisShards shards;
+    private final RedisConnector home;
     private final RedisKeys keys;
     private final ScheduledExecutorService timer;
-    private final ChannelSubscriptions subscriptions;
+    private final List<Shard> byIndex = new ArrayList<>();
     private final byte[] metaTtlMillis;
     private final NodeRequests nodeRequests;
     private final InterruptionLog interruptions = new InterruptionLog();
-    private final PublishBatches batches;
+
+    /** A broker on one Redis; see {@link #RedisBroker(RedisShards, String, Duration, Duration)}. */
+    public RedisBroker(RedisConnector redis, String nodeId, Duration unsubscribeGrace, Duration metaTtl) {
+        this(RedisShards.of(redis), nodeId, unsubscribeGrace, metaTtl);
+    }
 
     /**
-     * A broker on {@code redis}; a stream's offset and epoch live for {@code metaTtl} after its
-     * last publication (past that, the stream starts again under a new epoch).
+     * A broker on {@code shards}: each stream on its own instance, node-to-node messages on the
+     * home instance. A stream's offset and epoch live for {@code metaTtl} after its last
+     * publication (past that, the stream starts again under a new epoch).
      */
-    public RedisBroker(RedisConnector redis, String nodeId, Duration unsubscribeGrace, Duration metaTtl) {
-        this.redis = redis;
-        this.nodeRequests = new NodeRequests(redis, nodeId, Duration.ofSeconds(5));
+    public RedisBroker(RedisShards shards, String nodeId, Duration unsubscribeGrace, Duration metaTtl) {
+        this.shards = shards;
+        this.home = shards.home();
+        this.nodeRequests = new NodeRequests(home, nodeId, Duration.ofSeconds(5));
         this.metaTtlMillis = RedisKeys.bytes(Long.toString(metaTtl.toMillis()));
-        this.keys = redis.keys();
-        this.batches = new PublishBatches(redis, metaTtlMillis, RedisBroker::newEpoch);
+        this.keys = home.keys();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "switchboard-broker-timer");
             thread.setDaemon(true);
             return thread;
         });
-        this.subscriptions = new ChannelSubscriptions(
-                channel -> redis.pubSub().async().subscribe(RedisKeys.bytes(channel)).thenApply(v -> null),
-                channel -> redis.pubSub().async().unsubscribe(RedisKeys.bytes(channel)).thenApply(v -> null),
-                timer, unsubscribeGrace);
+        for (RedisConnector redis : shards.all()) {
+            byIndex.add(new Shard(redis, new PublishBatches(redis, metaTtlMillis, RedisBroker::newEpoch),
+                    new ChannelSubscriptions(
+                            channel -> redis.pubSub().async().subscribe(RedisKeys.bytes(channel)).thenApply(v -> null),
+                            channel -> redis.pubSub().async().unsubscribe(RedisKeys.bytes(channel)).thenApply(v -> null),
+                            timer, unsubscribeGrace)));
+        }
+    }
+
+    /** One Redis instance with what this node does there: its publications and its channels. */
+    private record Shard(RedisConnector redis, PublishBatches batches, ChannelSubscriptions subscriptions) {
+    }
+
+    private Shard shard(StreamKey stream) {
+        return byIndex.get(shards.indexOf(stream));
     }
 
     @Override
@@ -66,35 +86,37 @@ public final class RedisBroker implements Broker {
         String users = keys.userChannelPrefix();
         String control = RedisKeys.text(keys.controlChannel());
         String own = nodeRequests.channel();
-        redis.pubSub().addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(byte[] channel, byte[] message) {
-                String name = RedisKeys.text(channel);
-                if (name.startsWith(rooms)) {
-                    String room = name.substring(rooms.length());
-                    if (continues(name, message)) {
-                        sink.deliverToRoom(room, message);
+        for (Shard shard : byIndex) {
+            shard.redis().pubSub().addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(byte[] channel, byte[] message) {
+                    String name = RedisKeys.text(channel);
+                    if (name.startsWith(rooms)) {
+                        String room = name.substring(rooms.length());
+                        if (continues(shard, name, message)) {
+                            sink.deliverToRoom(room, message);
+                        } else {
+                            sink.interruptRoom(room);
+                        }
+                    } else if (name.startsWith(users)) {
+                        String user = name.substring(users.length());
+                        if (continues(shard, name, message)) {
+                            sink.deliverToUser(user, message);
+                        } else {
+                            sink.interruptUser(user);
+                        }
+                    } else if (name.equals(control)) {
+                        onControl(sink, RedisKeys.text(message));
+                    } else if (name.equals(own)) {
+                        nodeRequests.onMessage(message);
                     } else {
-                        sink.interruptRoom(room);
+                        log.warn("message on unexpected channel {}", name);
                     }
-                } else if (name.startsWith(users)) {
-                    String user = name.substring(users.length());
-                    if (continues(name, message)) {
-                        sink.deliverToUser(user, message);
-                    } else {
-                        sink.interruptUser(user);
-                    }
-                } else if (name.equals(control)) {
-                    onControl(sink, RedisKeys.text(message));
-                } else if (name.equals(own)) {
-                    nodeRequests.onMessage(message);
-                } else {
-                    log.warn("message on unexpected channel {}", name);
                 }
-            }
-        });
+            });
+        }
         // Every node listens to the control channel and its own for as long as it runs.
-        redis.pubSub().sync().subscribe(keys.controlChannel(), RedisKeys.bytes(own));
+        home.pubSub().sync().subscribe(keys.controlChannel(), RedisKeys.bytes(own));
     }
 
     /**
@@ -104,9 +126,9 @@ public final class RedisBroker implements Broker {
      * new epoch (Redis lost its data). Either way the frame is held back and the stream's local
      * subscribers are told to recover, which their history read does without gap or repeat.
      */
-    private boolean continues(String channel, byte[] frame) {
+    private boolean continues(Shard shard, String channel, byte[] frame) {
         long offset = FrameTemplate.offsetOf(frame);
-        if (offset < 0 || subscriptions.follows(channel, offset)) {
+        if (offset < 0 || shard.subscriptions().follows(channel, offset)) {
             return true;
         }
         interruptions.note(channel, offset);
@@ -135,25 +157,25 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletionStage<Void> disconnectUser(String user) {
-        return redis.commands().publish(keys.controlChannel(), RedisKeys.bytes(RedisKeys.join(DISCONNECT_USER, user)))
+        return home.commands().publish(keys.controlChannel(), RedisKeys.bytes(RedisKeys.join(DISCONNECT_USER, user)))
                 .handle(RedisBroker::done);
     }
 
     @Override
     public CompletionStage<StreamPosition> publish(StreamKey stream, FrameTemplate frame, HistoryOptions history) {
-        return batches.publish(keys.sequence(stream), keys.epoch(stream), keys.channel(stream), keys.history(stream),
+        return shard(stream).batches().publish(keys.sequence(stream), keys.epoch(stream), keys.channel(stream), keys.history(stream),
                 frame.head(), RedisKeys.bytes(Integer.toString(history.enabled() ? history.size() : 0)),
                 RedisKeys.bytes(Long.toString(Math.max(1, history.ttl().toMillis()))));
     }
 
     @Override
     public CompletionStage<Void> publishEvent(String room, byte[] frame) {
-        return batches.event(keys.roomChannel(room), frame).thenApply(position -> null);
+        return shard(StreamKey.room(room)).batches().event(keys.roomChannel(room), frame).thenApply(position -> null);
     }
 
     @Override
     public CompletionStage<StreamPosition> position(StreamKey stream) {
-        return position(POSITION.run(redis.commands(), ScriptOutputType.MULTI,
+        return position(POSITION.run(shard(stream).redis().commands(), ScriptOutputType.MULTI,
                 new byte[][] {keys.sequence(stream), keys.epoch(stream), keys.history(stream)},
                 newEpoch(), metaTtlMillis));
     }
@@ -165,27 +187,27 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletionStage<Void> subscribeRoom(String room) {
-        return failuresAsUnavailable(subscriptions.acquire(keys.roomChannelPrefix() + room));
+        return failuresAsUnavailable(shard(StreamKey.room(room)).subscriptions().acquire(keys.roomChannelPrefix() + room));
     }
 
     @Override
     public void unsubscribeRoom(String room) {
-        subscriptions.release(keys.roomChannelPrefix() + room);
+        shard(StreamKey.room(room)).subscriptions().release(keys.roomChannelPrefix() + room);
     }
 
     @Override
     public CompletionStage<Void> subscribeUser(String user) {
-        return failuresAsUnavailable(subscriptions.acquire(keys.userChannelPrefix() + user));
+        return failuresAsUnavailable(shard(StreamKey.user(user)).subscriptions().acquire(keys.userChannelPrefix() + user));
     }
 
     @Override
     public void unsubscribeUser(String user) {
-        subscriptions.release(keys.userChannelPrefix() + user);
+        shard(StreamKey.user(user)).subscriptions().release(keys.userChannelPrefix() + user);
     }
 
     @Override
     public boolean isHealthy() {
-        return redis.isHealthy();
+        return shards.isHealthy();
     }
 
     @Override

@@ -414,7 +414,7 @@ public final class ServerConfig {
 
     /** A Redis URI fit for logs: a password in it is replaced by {@code ***}. */
     public static String redacted(String uri) {
-        return uri == null ? null : uri.replaceFirst("^(rediss?://)([^:@/]*):[^@/]*@", "$1$2:***@");
+        return uri == null ? null : uri.replaceAll("(rediss?://)([^:@/,]*):[^@/,]*@", "$1$2:***@");
     }
 
     /** The gRPC port; {@code 0} picks a free one, {@code -1} serves no gRPC. */
@@ -779,8 +779,9 @@ public final class ServerConfig {
             require(positive(pingInterval), "ping-interval", "must be positive");
             require(idleTimeout.compareTo(pingInterval) > 0, "idle-timeout", "must be longer than ping-interval");
             require(positive(closeTimeout), "close-timeout", "must be positive");
-            require(redisUri == null || redisUri.startsWith("redis://") || redisUri.startsWith("rediss://"),
-                    "redis", "must be a redis:// or rediss:// URI, was " + redisUri);
+            require(redisUri == null || RedisUris.valid(redisUri), "redis",
+                    "must be redis:// or rediss:// URIs separated by commas, each naming another instance, was "
+                            + redacted(redisUri));
             require(!redisPrefix.isEmpty(), "redis-prefix", "must not be empty");
             require(positive(redisCommandTimeout), "redis-command-timeout", "must be positive");
             require(positive(heartbeatInterval), "heartbeat-interval", "must be positive");

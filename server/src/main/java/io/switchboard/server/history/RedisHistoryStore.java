@@ -7,6 +7,7 @@ import io.switchboard.server.config.NodeIds;
 import io.switchboard.server.redis.LuaScript;
 import io.switchboard.server.redis.RedisConnector;
 import io.switchboard.server.redis.RedisKeys;
+import io.switchboard.server.redis.RedisShards;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,20 +22,25 @@ import java.util.concurrent.CompletionStage;
 public final class RedisHistoryStore implements HistoryStore {
     private static final LuaScript READ = LuaScript.load("read_history");
 
-    private final RedisConnector redis;
+    private final RedisShards shards;
     private final RedisKeys keys;
     private final byte[] metaTtlMillis;
 
     public RedisHistoryStore(RedisConnector redis, Duration metaTtl) {
-        this.redis = redis;
-        this.keys = redis.keys();
+        this(RedisShards.of(redis), metaTtl);
+    }
+
+    /** History of streams spread over {@code shards}, each read where it lives. */
+    public RedisHistoryStore(RedisShards shards, Duration metaTtl) {
+        this.shards = shards;
+        this.keys = shards.home().keys();
         this.metaTtlMillis = RedisKeys.bytes(Long.toString(metaTtl.toMillis()));
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public CompletionStage<HistoryPage> read(StreamKey stream, long after, int limit) {
-        CompletionStage<List<Object>> reply = READ.run(redis.commands(), ScriptOutputType.MULTI,
+        CompletionStage<List<Object>> reply = READ.run(shards.of(stream).commands(), ScriptOutputType.MULTI,
                 new byte[][] {keys.sequence(stream), keys.epoch(stream), keys.history(stream)},
                 RedisKeys.bytes(Long.toString(after)), RedisKeys.bytes(Integer.toString(Math.max(0, limit))),
                 RedisKeys.bytes(NodeIds.token(8)), metaTtlMillis);

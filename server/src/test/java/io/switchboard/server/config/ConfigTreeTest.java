@@ -87,6 +87,9 @@ class ConfigTreeTest {
         "grpc:\\n  port: 8080                  | grpc.port",
         "tls:\\n  cert: /nonexistent.pem\\n  key: /nonexistent.key | tls.cert",
         "transport: carrier-pigeon            | transport",
+        "redis: http://redis:6379             | redis",
+        "redis: 'redis://a:6379,http://b'     | redis",
+        "redis: 'redis://a:6379,redis://a'    | redis",
         "metrics:\\n  require-api-key: true    | metrics.require-api-key",
         "metrics:\\n  require-api-key: perhaps | metrics.require-api-key",
     })
@@ -136,6 +139,8 @@ class ConfigTreeTest {
         assertThat(ServerConfig.redacted("redis://:s3cret@redis.internal:6379")).isEqualTo("redis://:***@redis.internal:6379");
         assertThat(ServerConfig.redacted("rediss://app:s3cret@redis:6380/0")).isEqualTo("rediss://app:***@redis:6380/0");
         assertThat(ServerConfig.redacted("redis://redis:6379")).isEqualTo("redis://redis:6379");
+        assertThat(ServerConfig.redacted("redis://:a@r1:6379,rediss://u:b@r2:6380"))
+                .isEqualTo("redis://:***@r1:6379,rediss://u:***@r2:6380");
         ServerConfig config = ConfigTree.empty().set("redis", "redis://:s3cret@redis:6379").builder().build();
         assertThat(ConfigTree.describe(config)).contains("redis://:***@redis:6379").doesNotContain("s3cret");
     }
