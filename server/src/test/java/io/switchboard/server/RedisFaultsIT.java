@@ -124,15 +124,13 @@ class RedisFaultsIT {
 
     @Test
     void whenRedisLosesItsDataARawConnectionIsToldToReconnect() throws Exception {
-        TestClient alice = cluster.node(0).connect("alice");
         TestClient bob = cluster.node(1).connect("bob", b -> b.reconnect(false));
-        alice.client().join("lobby").join();
         bob.client().join("lobby").join();
-        alice.client().publish("lobby", "before").join();
+        publish("lobby", "before");
         bob.recorder().awaitMessages("lobby", 1);
 
         cluster.redis().command("FLUSHALL");
-        alice.client().publish("lobby", "after").join();
+        publish("lobby", "after");
 
         JsonNode disconnect = bob.recorder().awaitFrame(f -> f.path("type").asText().equals("disconnect"));
         assertThat(disconnect.path("reconnect").asBoolean()).isTrue();
