@@ -44,9 +44,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--transport", description = "I/O transport: auto, epoll or nio (default auto).")
     String transport;
 
-    @Option(names = "--redis", description = "Form a cluster through this Redis, e.g. redis://127.0.0.1:6379 "
-            + "(default: run alone, in memory).")
+    @Option(names = "--redis", description = "Form a cluster through this Redis, e.g. redis://127.0.0.1:6379; "
+            + "several URIs separated by commas spread rooms over them (default: run alone, in memory).")
     String redis;
+
+    @Option(names = "--redis-cluster", arity = "0", description = "The --redis URIs are nodes of one Redis Cluster: "
+            + "rooms spread over its masters by slot, with sharded pub/sub.")
+    Boolean redisCluster;
 
     @Option(names = "--history-size", description = "Messages each room keeps for recovery; 0 keeps none (default 300).")
     String historySize;
@@ -180,6 +184,7 @@ final class ServeCommand implements Callable<Integer> {
         set(tree, "io-threads", ioThreads);
         set(tree, "transport", transport);
         set(tree, "redis", redis);
+        set(tree, "redis-cluster", redisCluster);
         set(tree, "history.size", historySize);
         set(tree, "history.ttl", historyTtl);
         set(tree, "tls.cert", tlsCert);

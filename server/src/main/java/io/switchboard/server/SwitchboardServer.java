@@ -95,16 +95,7 @@ public final class SwitchboardServer implements AutoCloseable {
             this.metrics = nodeMetrics;
             this.hub = new Hub(loops.group(), allocator, metrics);
             if (config.redisUri() != null) {
-                List<RedisConnector> connectors = new ArrayList<>();
-                List<String> names = new ArrayList<>();
-                for (String uri : RedisUris.split(config.redisUri())) {
-                    RedisConnector connector = RedisConnector.connect(uri, config.redisPrefix(),
-                            config.redisCommandTimeout(), metrics.registry(), metrics::brokerReconnected);
-                    opened.push(connector::close);
-                    connectors.add(connector);
-                    names.add(RedisUris.instance(uri));
-                }
-                this.redis = new RedisShards(connectors, names);
+                this.redis = connectRedis(config, opened);
                 this.broker = new RedisBroker(redis, config.nodeId(), config.unsubscribeGrace(), config.historyMetaTtl());
                 this.presence = new RedisPresenceStore(redis.home(), config.nodeId(), config.nodeTimeout());
                 this.history = new RedisHistoryStore(redis, config.historyMetaTtl());
@@ -186,6 +177,30 @@ public final class SwitchboardServer implements AutoCloseable {
                 grpc == null ? "" : ", gRPC on " + address.getHostString() + ":" + grpc.port(),
                 config.tls() ? "TLS: h2, http/1.1" : "clear text: http/1.1, h2c", loops.kind(),
                 loops.threads(), redis == null ? "memory broker" : "Redis broker at " + ServerConfig.redacted(config.redisUri()));
+    }
+
+    /**
+     * The Redis of a cluster of nodes: a Redis Cluster (every URI a seed node of it), or one or
+     * more Redis servers with streams sharded over them.
+     */
+    private RedisShards connectRedis(ServerConfig config, Deque<AutoCloseable> opened) {
+        List<String> uris = RedisUris.split(config.redisUri());
+        if (config.redisCluster()) {
+            RedisConnector cluster = RedisConnector.connectCluster(uris, config.redisPrefix(),
+                    config.redisCommandTimeout(), metrics.registry(), metrics::brokerReconnected);
+            opened.push(cluster::close);
+            return RedisShards.of(cluster);
+        }
+        List<RedisConnector> connectors = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (String uri : uris) {
+            RedisConnector connector = RedisConnector.connect(uri, config.redisPrefix(),
+                    config.redisCommandTimeout(), metrics.registry(), metrics::brokerReconnected);
+            opened.push(connector::close);
+            connectors.add(connector);
+            names.add(RedisUris.instance(uri));
+        }
+        return new RedisShards(connectors, names);
     }
 
     /** Closes what a failed start-up opened, last first; what fails to close is added to {@code failure}. */

@@ -23,17 +23,27 @@ import java.util.concurrent.TimeUnit;
 public final class RedisServer implements AutoCloseable {
     private final int port;
     private final Path dir;
+    private final List<String> options;
     private Process process;
 
-    private RedisServer(int port, Path dir) {
+    private RedisServer(int port, Path dir, List<String> options) {
         this.port = port;
         this.dir = dir;
+        this.options = options;
     }
 
     /** Starts a server on a free port and waits until it answers PING. */
     public static RedisServer start() {
+        return start(List.of());
+    }
+
+    /**
+     * Starts a server with more command-line options (such as {@code --cluster-enabled yes}) on a
+     * free port and waits until it answers PING.
+     */
+    public static RedisServer start(List<String> options) {
         try {
-            RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("redis-test"));
+            RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("redis-test"), List.copyOf(options));
             server.startProcess();
             return server;
         } catch (IOException e) {
@@ -142,8 +152,10 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void startProcess() throws IOException {
-        process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString())
+        List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+        command.addAll(options);
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile())
                 .start();

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Requests from one node to another over Redis pub/sub: each node listens on its own channel
- * ({@code sb:node:{id}}); a request carries an id and the asking node, and the answer goes back
+ * ({@code sb:node:ID}); a request carries an id and the asking node, and the answer goes back
  * on the asker's channel. Used to serve an HTTP request for a session that lives on another node.
  */
 final class NodeRequests {
@@ -52,7 +52,7 @@ final class NodeRequests {
         CompletableFuture<byte[]> answer = new CompletableFuture<>();
         pending.put(id, answer);
         answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, e) -> pending.remove(id));
-        redis.commands().publish(redis.keys().nodeChannel(node), message(REQUEST, id, self, request))
+        redis.publish(redis.keys().nodeChannel(node), message(REQUEST, id, self, request))
                 .whenComplete((receivers, failure) -> {
                     if (failure != null) {
                         answer.completeExceptionally(RedisConnector.unavailable(failure));
@@ -78,7 +78,7 @@ final class NodeRequests {
             answerer.apply(payload).whenComplete((answer, failure) -> {
                 byte[] reply = failure == null ? message(ANSWER, id, self, answer)
                         : message(FAILURE, id, self, RedisKeys.bytes(String.valueOf(failure.getMessage())));
-                redis.commands().publish(redis.keys().nodeChannel(asker), reply).whenComplete((n, e) -> {
+                redis.publish(redis.keys().nodeChannel(asker), reply).whenComplete((n, e) -> {
                     if (e != null) {
                         log.warn("answer to node {} lost: {}", asker, e.toString());
                     }

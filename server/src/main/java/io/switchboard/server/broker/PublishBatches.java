@@ -8,7 +8,9 @@ import io.switchboard.server.redis.LuaScript;
 import io.switchboard.server.redis.RedisConnector;
 import io.switchboard.server.redis.RedisKeys;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -36,6 +38,8 @@ final class PublishBatches {
     static final int MAX_IN_FLIGHT = 1;
     /** Items in one batch: bounds the time Redis spends in one script. */
     static final int MAX_ITEMS = 256;
+    /** Arguments before the items': new epoch, TTL of offsets and epochs, deadline, publish command. */
+    private static final int FIXED_ARGS = 4;
     private static final byte[] PUBLICATION = RedisKeys.bytes("p");
     private static final byte[] EVENT = RedisKeys.bytes("e");
 
@@ -112,40 +116,68 @@ final class PublishBatches {
         return batch;
     }
 
+    /**
+     * Sends a batch as one script call, or on a Redis Cluster as one call per slot (a script
+     * may only touch keys of one slot), each slot's items in their order. The next batch leaves
+     * once every call of this one is answered.
+     */
     private void send(List<Item> batch) {
-        int keyCount = 0;
-        int argCount = 3;
+        List<List<Item>> calls = redis.isCluster() ? bySlot(batch) : List.of(batch);
+        byte[] epoch = newEpoch.get();
+        byte[] deadline = RedisKeys.bytes(Long.toString(redis.writeDeadline()));
+        AtomicInteger unanswered = new AtomicInteger(calls.size());
+        for (List<Item> items : calls) {
+            run(items, epoch, deadline).whenComplete((values, failure) -> {
+                boolean last = unanswered.decrementAndGet() == 0;
+                if (last) {
+                    inFlight.decrementAndGet();
+                }
+                try {
+                    answer(items, values, failure);
+                } finally {
+                    if (last) {
+                        sendWhilePossible();
+                    }
+                }
+            });
+        }
+    }
+
+    /** The items grouped by the slot of their keys, groups in the order of their first item. */
+    private List<List<Item>> bySlot(List<Item> batch) {
+        Map<Integer, List<Item>> groups = new LinkedHashMap<>();
         for (Item item : batch) {
+            groups.computeIfAbsent(redis.slot(item.keys[0]), slot -> new ArrayList<>()).add(item);
+        }
+        return new ArrayList<>(groups.values());
+    }
+
+    private CompletionStage<List<Object>> run(List<Item> items, byte[] epoch, byte[] deadline) {
+        int keyCount = 0;
+        int argCount = FIXED_ARGS;
+        for (Item item : items) {
             keyCount += item.keys.length;
             argCount += item.args.length;
         }
         byte[][] keys = new byte[keyCount][];
         byte[][] args = new byte[argCount][];
-        args[0] = newEpoch.get();
+        args[0] = epoch;
         args[1] = metaTtlMillis;
-        args[2] = RedisKeys.bytes(Long.toString(redis.writeDeadline()));
+        args[2] = deadline;
+        args[3] = redis.publishCommand();
         int k = 0;
-        int a = 3;
-        for (Item item : batch) {
+        int a = FIXED_ARGS;
+        for (Item item : items) {
             System.arraycopy(item.keys, 0, keys, k, item.keys.length);
             k += item.keys.length;
             System.arraycopy(item.args, 0, args, a, item.args.length);
             a += item.args.length;
         }
-        CompletionStage<List<Object>> reply;
         try {
-            reply = PUBLISH_BATCH.run(redis.commands(), ScriptOutputType.MULTI, keys, args);
+            return PUBLISH_BATCH.run(redis.commands(), ScriptOutputType.MULTI, keys, args);
         } catch (RuntimeException e) {
-            reply = CompletableFuture.failedFuture(e);
+            return CompletableFuture.failedFuture(e);
         }
-        reply.whenComplete((values, failure) -> {
-            inFlight.decrementAndGet();
-            try {
-                answer(batch, values, failure);
-            } finally {
-                sendWhilePossible();
-            }
-        });
     }
 
     private static void answer(List<Item> batch, List<Object> values, Throwable failure) {

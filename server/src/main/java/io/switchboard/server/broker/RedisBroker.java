@@ -1,7 +1,6 @@
 package io.switchboard.server.broker;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.switchboard.protocol.FrameTemplate;
 import io.switchboard.protocol.StreamPosition;
 import io.switchboard.server.config.NodeIds;
@@ -26,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * The cluster broker: every node publishes to Redis and delivers only what its pub/sub
  * subscription hands back. A room message's offset is taken, its frame finished and published
  * in one Lua script, so Redis fixes one order per room that every node sees. Streams may be
- * spread over several Redis instances ({@link RedisShards}); each stream lives on one.
+ * spread over several Redis instances ({@link RedisShards}), or over the masters of a Redis
+ * Cluster by the slots of their hash-tagged keys; each stream lives on one.
  */
 public final class RedisBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
@@ -66,8 +66,8 @@ public final class RedisBroker implements Broker {
         for (RedisConnector redis : shards.all()) {
             byIndex.add(new Shard(redis, new PublishBatches(redis, metaTtlMillis, RedisBroker::newEpoch),
                     new ChannelSubscriptions(
-                            channel -> redis.pubSub().async().subscribe(RedisKeys.bytes(channel)).thenApply(v -> null),
-                            channel -> redis.pubSub().async().unsubscribe(RedisKeys.bytes(channel)).thenApply(v -> null),
+                            channel -> redis.subscribe(RedisKeys.bytes(channel)),
+                            channel -> redis.unsubscribe(RedisKeys.bytes(channel)),
                             timer, unsubscribeGrace)));
         }
     }
@@ -82,41 +82,36 @@ public final class RedisBroker implements Broker {
 
     @Override
     public void start(BrokerSink sink) {
-        String rooms = keys.roomChannelPrefix();
-        String users = keys.userChannelPrefix();
         String control = RedisKeys.text(keys.controlChannel());
         String own = nodeRequests.channel();
         for (Shard shard : byIndex) {
-            shard.redis().pubSub().addListener(new RedisPubSubAdapter<>() {
-                @Override
-                public void message(byte[] channel, byte[] message) {
-                    String name = RedisKeys.text(channel);
-                    if (name.startsWith(rooms)) {
-                        String room = name.substring(rooms.length());
-                        if (continues(shard, name, message)) {
-                            sink.deliverToRoom(room, message);
-                        } else {
-                            sink.interruptRoom(room);
-                        }
-                    } else if (name.startsWith(users)) {
-                        String user = name.substring(users.length());
-                        if (continues(shard, name, message)) {
-                            sink.deliverToUser(user, message);
-                        } else {
-                            sink.interruptUser(user);
-                        }
-                    } else if (name.equals(control)) {
-                        onControl(sink, RedisKeys.text(message));
-                    } else if (name.equals(own)) {
-                        nodeRequests.onMessage(message);
+            shard.redis().onMessage((channel, message) -> {
+                String name = RedisKeys.text(channel);
+                String room = keys.roomOfChannel(name);
+                String user = room == null ? keys.userOfChannel(name) : null;
+                if (room != null) {
+                    if (continues(shard, name, message)) {
+                        sink.deliverToRoom(room, message);
                     } else {
-                        log.warn("message on unexpected channel {}", name);
+                        sink.interruptRoom(room);
                     }
+                } else if (user != null) {
+                    if (continues(shard, name, message)) {
+                        sink.deliverToUser(user, message);
+                    } else {
+                        sink.interruptUser(user);
+                    }
+                } else if (name.equals(control)) {
+                    onControl(sink, RedisKeys.text(message));
+                } else if (name.equals(own)) {
+                    nodeRequests.onMessage(message);
+                } else {
+                    log.warn("message on unexpected channel {}", name);
                 }
             });
         }
         // Every node listens to the control channel and its own for as long as it runs.
-        home.pubSub().sync().subscribe(keys.controlChannel(), RedisKeys.bytes(own));
+        home.subscribe(keys.controlChannel(), RedisKeys.bytes(own)).toCompletableFuture().join();
     }
 
     /**
@@ -157,7 +152,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletionStage<Void> disconnectUser(String user) {
-        return home.commands().publish(keys.controlChannel(), RedisKeys.bytes(RedisKeys.join(DISCONNECT_USER, user)))
+        return home.publish(keys.controlChannel(), RedisKeys.bytes(RedisKeys.join(DISCONNECT_USER, user)))
                 .handle(RedisBroker::done);
     }
 
@@ -187,22 +182,22 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletionStage<Void> subscribeRoom(String room) {
-        return failuresAsUnavailable(shard(StreamKey.room(room)).subscriptions().acquire(keys.roomChannelPrefix() + room));
+        return failuresAsUnavailable(shard(StreamKey.room(room)).subscriptions().acquire(RedisKeys.text(keys.roomChannel(room))));
     }
 
     @Override
     public void unsubscribeRoom(String room) {
-        shard(StreamKey.room(room)).subscriptions().release(keys.roomChannelPrefix() + room);
+        shard(StreamKey.room(room)).subscriptions().release(RedisKeys.text(keys.roomChannel(room)));
     }
 
     @Override
     public CompletionStage<Void> subscribeUser(String user) {
-        return failuresAsUnavailable(shard(StreamKey.user(user)).subscriptions().acquire(keys.userChannelPrefix() + user));
+        return failuresAsUnavailable(shard(StreamKey.user(user)).subscriptions().acquire(RedisKeys.text(keys.userChannel(user))));
     }
 
     @Override
     public void unsubscribeUser(String user) {
-        shard(StreamKey.user(user)).subscriptions().release(keys.userChannelPrefix() + user);
+        shard(StreamKey.user(user)).subscriptions().release(RedisKeys.text(keys.userChannel(user)));
     }
 
     @Override

@@ -48,7 +48,8 @@ public final class ConfigTree {
     static {
         for (String key : List.of("host", "port", "node-id", "io-threads", "transport", "max-frame-bytes",
                 "max-rooms-per-connection", "outbound-queue-bytes", "max-pending-commands", "ping-interval",
-                "idle-timeout", "close-timeout", "drain-timeout", "redis", "redis-prefix", "redis-command-timeout",
+                "idle-timeout", "close-timeout", "drain-timeout", "redis", "redis-prefix", "redis-cluster",
+                "redis-command-timeout",
                 "heartbeat-interval", "node-timeout", "unsubscribe-grace", "history.size", "history.ttl",
                 "direct-history.size", "direct-history.ttl", "history-meta-ttl", "session-hold", "sse-heartbeat",
                 "poll-wait", "tls.cert", "tls.key", "tls.self-signed", "jwt.jwks", "jwt.issuer", "jwt.audience",
@@ -207,6 +208,7 @@ public final class ConfigTree {
         r.duration("drain-timeout", b::drainTimeout);
         r.text("redis", b::redisUri);
         r.text("redis-prefix", b::redisPrefix);
+        r.bool("redis-cluster", b::redisCluster);
         r.duration("redis-command-timeout", b::redisCommandTimeout);
         r.duration("heartbeat-interval", b::heartbeatInterval);
         r.duration("node-timeout", b::nodeTimeout);
@@ -287,6 +289,7 @@ public final class ConfigTree {
                 .put("ping-interval", duration(c.pingInterval())).put("idle-timeout", duration(c.idleTimeout()))
                 .put("close-timeout", duration(c.closeTimeout())).put("drain-timeout", duration(c.drainTimeout()))
                 .put("redis", ServerConfig.redacted(c.redisUri())).put("redis-prefix", c.redisPrefix())
+                .put("redis-cluster", c.redisCluster())
                 .put("redis-command-timeout", duration(c.redisCommandTimeout()))
                 .put("heartbeat-interval", duration(c.heartbeatInterval()))
                 .put("node-timeout", duration(c.nodeTimeout()))

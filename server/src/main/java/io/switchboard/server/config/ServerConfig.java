@@ -28,6 +28,7 @@ public final class ServerConfig {
     private final Duration closeTimeout;
     private final String redisUri;
     private final String redisPrefix;
+    private final boolean redisCluster;
     private final Duration redisCommandTimeout;
     private final Duration heartbeatInterval;
     private final Duration nodeTimeout;
@@ -81,6 +82,7 @@ public final class ServerConfig {
         this.closeTimeout = b.closeTimeout;
         this.redisUri = b.redisUri;
         this.redisPrefix = b.redisPrefix;
+        this.redisCluster = b.redisCluster;
         this.redisCommandTimeout = b.redisCommandTimeout;
         this.heartbeatInterval = b.heartbeatInterval;
         this.nodeTimeout = b.nodeTimeout;
@@ -130,7 +132,8 @@ public final class ServerConfig {
                 .maxFrameBytes(maxFrameBytes).maxRoomsPerConnection(maxRoomsPerConnection)
                 .outboundQueueBytes(outboundQueueBytes).maxPendingCommands(maxPendingCommands)
                 .pingInterval(pingInterval).idleTimeout(idleTimeout).closeTimeout(closeTimeout)
-                .redisUri(redisUri).redisPrefix(redisPrefix).redisCommandTimeout(redisCommandTimeout)
+                .redisUri(redisUri).redisPrefix(redisPrefix).redisCluster(redisCluster)
+                .redisCommandTimeout(redisCommandTimeout)
                 .heartbeatInterval(heartbeatInterval).nodeTimeout(nodeTimeout).unsubscribeGrace(unsubscribeGrace)
                 .defaultHistory(defaultHistory).directHistory(directHistory).historyMetaTtl(historyMetaTtl)
                 .apiRate(apiRequestsPerSecond, apiBurst).drainTimeout(drainTimeout)
@@ -217,6 +220,11 @@ public final class ServerConfig {
     /** Prefix of every Redis key and channel; {@code sb:} by default. */
     public String redisPrefix() {
         return redisPrefix;
+    }
+
+    /** Whether {@link #redisUri()} names nodes of one Redis Cluster (rather than instances to shard over). */
+    public boolean redisCluster() {
+        return redisCluster;
     }
 
     /** How long a Redis command may take before it fails as {@code unavailable}. */
@@ -441,6 +449,7 @@ public final class ServerConfig {
                 + ", maxPendingCommands=" + maxPendingCommands
                 + ", pingInterval=" + pingInterval + ", idleTimeout=" + idleTimeout
                 + ", closeTimeout=" + closeTimeout + ", redisUri=" + redisUri + ", redisPrefix=" + redisPrefix
+                + ", redisCluster=" + redisCluster
                 + ", redisCommandTimeout=" + redisCommandTimeout + ", heartbeatInterval=" + heartbeatInterval
                 + ", nodeTimeout=" + nodeTimeout + ", unsubscribeGrace=" + unsubscribeGrace
                 + ", defaultHistory=" + defaultHistory + ", namespaceHistory=" + namespaceHistory
@@ -477,6 +486,7 @@ public final class ServerConfig {
         private Duration closeTimeout = Duration.ofSeconds(5);
         private String redisUri;
         private String redisPrefix = "sb:";
+        private boolean redisCluster;
         private Duration redisCommandTimeout = Duration.ofSeconds(2);
         private Duration heartbeatInterval = Duration.ofSeconds(2);
         private Duration nodeTimeout = Duration.ofSeconds(10);
@@ -580,6 +590,11 @@ public final class ServerConfig {
 
         public Builder redisUri(String redisUri) {
             this.redisUri = redisUri;
+            return this;
+        }
+
+        public Builder redisCluster(boolean redisCluster) {
+            this.redisCluster = redisCluster;
             return this;
         }
 
@@ -783,6 +798,9 @@ public final class ServerConfig {
                     "must be redis:// or rediss:// URIs separated by commas, each naming another instance, was "
                             + redacted(redisUri));
             require(!redisPrefix.isEmpty(), "redis-prefix", "must not be empty");
+            require(!redisCluster || redisUri != null, "redis-cluster", "needs redis, the addresses of cluster nodes");
+            require(!redisCluster || (redisPrefix.indexOf('{') < 0 && redisPrefix.indexOf('}') < 0), "redis-prefix",
+                    "must not contain { or } with redis-cluster (they would change the keys' hash tags)");
             require(positive(redisCommandTimeout), "redis-command-timeout", "must be positive");
             require(positive(heartbeatInterval), "heartbeat-interval", "must be positive");
             require(nodeTimeout.compareTo(heartbeatInterval.multipliedBy(2)) >= 0, "node-timeout",

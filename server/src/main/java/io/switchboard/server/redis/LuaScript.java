@@ -2,7 +2,7 @@ package io.switchboard.server.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,7 +41,7 @@ public final class LuaScript {
     }
 
     /** Runs the script; the result type follows {@code output}. */
-    public <T> CompletionStage<T> run(RedisAsyncCommands<byte[], byte[]> redis, ScriptOutputType output,
+    public <T> CompletionStage<T> run(RedisClusterAsyncCommands<byte[], byte[]> redis, ScriptOutputType output,
                                       byte[][] keys, byte[]... args) {
         CompletableFuture<T> result = new CompletableFuture<>();
         redis.<T>evalsha(sha, output, keys, args).whenComplete((value, failure) -> {

@@ -6,7 +6,9 @@
 -- KEYS, item after item: a publication's sequence, epoch, channel and history stream; an
 -- event's channel.
 -- ARGV[1] an epoch for a stream that has none, ARGV[2] TTL of offsets and epochs (ms), ARGV[3]
--- the time (Unix ms) after which the sender has given up waiting, then item after item:
+-- the time (Unix ms) after which the sender has given up waiting, ARGV[4] the command that
+-- publishes (PUBLISH, or SPUBLISH on a Redis Cluster, where every key and channel given to one
+-- call is in one slot), then item after item:
 -- 'p', the frame up to and including "offset":, history size (0: keep none), history TTL (ms);
 -- or 'e', the frame.
 -- Returns {offset, epoch, offset, epoch, ...} for the items in order (0 and '' for an event),
@@ -18,10 +20,10 @@ if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV
 end
 local out = {}
 local k = 1
-local a = 4
+local a = 5
 while a <= #ARGV do
   if ARGV[a] == 'e' then
-    redis.call('PUBLISH', KEYS[k], ARGV[a + 1])
+    redis.call(ARGV[4], KEYS[k], ARGV[a + 1])
     out[#out + 1] = 0
     out[#out + 1] = ''
     k = k + 1
@@ -45,7 +47,7 @@ while a <= #ARGV do
     end
     redis.call('PEXPIRE', sequence, ARGV[2])
     redis.call('PEXPIRE', epochKey, ARGV[2])
-    redis.call('PUBLISH', channel, frame)
+    redis.call(ARGV[4], channel, frame)
     out[#out + 1] = offset
     out[#out + 1] = epoch
     k = k + 4

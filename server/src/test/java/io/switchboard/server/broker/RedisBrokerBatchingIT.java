@@ -8,6 +8,7 @@ import io.switchboard.protocol.StreamPosition;
 import io.switchboard.server.history.HistoryOptions;
 import io.switchboard.server.history.StreamKey;
 import io.switchboard.server.redis.RedisConnector;
+import io.switchboard.testing.RedisCluster;
 import io.switchboard.testing.RedisServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,14 +23,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Redis broker publishing from many threads at once through a real Redis: publications are
- * sent in batches, yet each stream's offsets follow each other, each publisher's messages keep
- * their order, every publication is delivered once with the offset its publisher was told, and
- * events keep their place among a room's messages.
+ * The Redis broker publishing from many threads at once through a real Redis, or a real Redis
+ * Cluster of three masters: publications are sent in batches (on the cluster, one script call
+ * per slot), yet each stream's offsets follow each other, each publisher's messages keep their
+ * order, every publication is delivered once with the offset its publisher was told, and events
+ * keep their place among a room's messages.
  */
 class RedisBrokerBatchingIT {
     private static final int THREADS = 8;
@@ -37,14 +38,20 @@ class RedisBrokerBatchingIT {
     private static final int PER_THREAD = 2_000;
 
     private RedisServer redis;
+    private RedisCluster redisCluster;
     private RedisConnector connector;
     private RedisBroker broker;
     private final Map<String, List<String>> delivered = new ConcurrentHashMap<>();
 
-    @BeforeEach
-    void start() {
-        redis = RedisServer.start();
-        connector = RedisConnector.connect(redis.uri(), "sb:", Duration.ofSeconds(5));
+    private void start(boolean onCluster) {
+        if (onCluster) {
+            redisCluster = RedisCluster.start(3);
+            connector = RedisConnector.connectCluster(java.util.Arrays.asList(redisCluster.uris().split(",")), "sb:",
+                    Duration.ofSeconds(5), null, () -> { });
+        } else {
+            redis = RedisServer.start();
+            connector = RedisConnector.connect(redis.uri(), "sb:", Duration.ofSeconds(5));
+        }
         broker = new RedisBroker(connector, "node-a", Duration.ofSeconds(1), Duration.ofHours(1));
         broker.start(new BrokerSink() {
             @Override
@@ -79,9 +86,18 @@ class RedisBrokerBatchingIT {
 
     @AfterEach
     void stop() {
-        broker.close();
-        connector.close();
-        redis.close();
+        if (broker != null) {
+            broker.close();
+        }
+        if (connector != null) {
+            connector.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+        if (redisCluster != null) {
+            redisCluster.close();
+        }
     }
 
     private static String room(int r) {
@@ -89,7 +105,23 @@ class RedisBrokerBatchingIT {
     }
 
     @Test
-    void concurrentPublishersAreBatchedAndEveryStreamStaysInOrder() throws Exception {
+    void concurrentPublishersAreBatchedAndEveryStreamStaysInOrder() {
+        start(false);
+        // Far fewer script calls than publications and events: they went in batches.
+        assertThat(publishConcurrently()).isPositive().isLessThan(THREADS * PER_THREAD / 4);
+    }
+
+    @Test
+    void onARedisClusterEachSlotOfABatchGoesInACallOfItsOwnAndEveryStreamStaysInOrder() {
+        start(true);
+        // A call per slot of each batch: more calls than on one Redis, yet still batched.
+        assertThat(publishConcurrently()).isPositive().isLessThan(THREADS * PER_THREAD / 2);
+        // The rooms are spread over the masters.
+        assertThat(redisCluster.keys("sb:seq:*")).allSatisfy(held -> assertThat(held).isNotEmpty());
+    }
+
+    /** Publishes from all threads at once, checks what was delivered, and returns the script calls made. */
+    private long publishConcurrently() {
         long scriptsBefore = scriptCalls();
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
@@ -156,25 +188,27 @@ class RedisBrokerBatchingIT {
                 assertThat(frame).contains(content);
             }
         }
-        // Far fewer script calls than publications and events: they went in batches.
-        long scripts = scriptCalls() - scriptsBefore;
-        assertThat(scripts).isPositive().isLessThan(total / 4);
+        return scriptCalls() - scriptsBefore;
     }
 
     @Test
     void aPublicationAloneGoesOutAtOnce() {
+        start(false);
         StreamPosition first = broker.publish(StreamKey.room(room(0)), FrameTemplate.message(room(0), "a", "1", 0),
                 HistoryOptions.DEFAULT).toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
         assertThat(first.offset()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> delivered.containsKey(room(0)));
     }
 
+    /** Script calls so far, over every Redis server. */
     private long scriptCalls() {
-        String info = (String) redis.command("INFO", "commandstats");
         long calls = 0;
-        for (String line : info.split("\r\n")) {
-            if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
-                calls += Long.parseLong(line.replaceAll("^[^:]+:calls=(\\d+),.*", "$1"));
+        for (RedisServer server : redis != null ? List.of(redis) : redisCluster.masters()) {
+            String info = (String) server.command("INFO", "commandstats");
+            for (String line : info.split("\r\n")) {
+                if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+                    calls += Long.parseLong(line.replaceAll("^[^:]+:calls=(\\d+),.*", "$1"));
+                }
             }
         }
         return calls;

@@ -90,6 +90,9 @@ class ConfigTreeTest {
         "redis: http://redis:6379             | redis",
         "redis: 'redis://a:6379,http://b'     | redis",
         "redis: 'redis://a:6379,redis://a'    | redis",
+        "redis-cluster: true                   | redis-cluster",
+        "redis-cluster: sometimes              | redis-cluster",
+        "redis: redis://a:7000\\nredis-cluster: true\\nredis-prefix: sb{1} | redis-prefix",
         "metrics:\\n  require-api-key: true    | metrics.require-api-key",
         "metrics:\\n  require-api-key: perhaps | metrics.require-api-key",
     })
