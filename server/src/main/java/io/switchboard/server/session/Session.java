@@ -237,9 +237,9 @@ public final class Session {
                 continue;
             }
             running.add(new Running(item, result));
-            if (!result.isDone()) {
-                result.whenComplete((reply, failure) -> eventLoop().execute(this::answerFinished));
-            }
+            // Always, even if it is done by now: another thread may have completed it since it
+            // was found not done above, and then nothing else would answer it.
+            result.whenComplete((reply, failure) -> eventLoop().execute(this::answerFinished));
         }
         if (readingPaused && inbox.size() <= maxPendingCommands / 2) {
             readingPaused = false;

@@ -82,6 +82,20 @@ class SessionTest {
     }
 
     @Test
+    void aCommandCompletedByAnotherThreadWhileTheSessionHandsItOverIsStillAnswered() {
+        // The broker's thread completes the publication just after the session first looked
+        // whether it was done: the session must still learn of it and answer.
+        handler.results.put("publish 1", new CompletesWhenFirstAsked(Reply.ack(JsonNodeFactory.instance.objectNode().put("offset", 1))));
+        sut.receive(frame("{\"type\":\"room_message\",\"id\":1,\"room\":\"r\",\"content\":1}"));
+        loop.runPendingTasks();
+        assertThat(connection.flushed()).containsExactly("{\"type\":\"ack\",\"id\":1,\"offset\":1}");
+
+        sut.receive(frame("{\"type\":\"ping\",\"id\":2}"));
+        loop.runPendingTasks();
+        assertThat(connection.flushed()).endsWith("{\"type\":\"pong\",\"id\":2}");
+    }
+
+    @Test
     void aCommandOtherThanAPublicationWaitsForThePublicationsBeforeItAndHoldsBackThoseAfter() {
         CompletableFuture<Reply> publication = new CompletableFuture<>();
         CompletableFuture<Reply> join = new CompletableFuture<>();
@@ -227,6 +241,26 @@ class SessionTest {
 
     private static byte[] frame(String json) {
         return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A future that is not done when first asked, and completes itself right after the answer. */
+    private static final class CompletesWhenFirstAsked extends CompletableFuture<Reply> {
+        private final Reply reply;
+        private boolean asked;
+
+        CompletesWhenFirstAsked(Reply reply) {
+            this.reply = reply;
+        }
+
+        @Override
+        public boolean isDone() {
+            if (asked) {
+                return super.isDone();
+            }
+            asked = true;
+            complete(reply);
+            return false;
+        }
     }
 
     /** Answers each command with the result scripted for its room, or at once. */
