@@ -206,8 +206,9 @@ export class SwitchboardClient {
   /** Joins a room; the client rejoins it on every reconnect, recovering what it missed. */
   join(room: string): Promise<JoinAck>;
   leave(room: string): Promise<LeaveAck>;
-  publish(room: string, content: Json): Promise<PublishAck>;
-  sendDirect(user: string, content: Json): Promise<DirectAck>;
+  /** With `idempotencyKey` (1 to 64 printable ASCII characters), a retry within 5 minutes is not published twice. */
+  publish(room: string, content: Json, options?: { idempotencyKey?: string }): Promise<PublishAck>;
+  sendDirect(user: string, content: Json, options?: { idempotencyKey?: string }): Promise<DirectAck>;
   /** Who is in a room; for the room `presence`, who is online. */
   presence(room: string): Promise<PresenceAck>;
   ping(): Promise<Pong>;

@@ -359,14 +359,23 @@ export class SwitchboardClient {
     return ack;
   }
 
-  /** Publishes `content` (any JSON value) to a joined room; the ack carries its `offset`. */
-  publish(room, content) {
-    return this.#request({ type: 'room_message', room, content });
+  /**
+   * Publishes `content` (any JSON value) to a joined room; the ack carries its `offset`. With
+   * `{idempotencyKey}`, a retry under the same key within 5 minutes (after an `unavailable`
+   * error or a lost connection, say) is not published twice: it is answered with the offset of
+   * the first.
+   */
+  publish(room, content, { idempotencyKey } = {}) {
+    const command = { type: 'room_message', room, content };
+    if (idempotencyKey !== undefined) command.idempotency_key = idempotencyKey;
+    return this.#request(command);
   }
 
-  /** Sends `content` to every connection of user `to`. */
-  sendDirect(to, content) {
-    return this.#request({ type: 'direct_message', to, content });
+  /** Sends `content` to every connection of user `to`; `{idempotencyKey}` as for `publish`. */
+  sendDirect(to, content, { idempotencyKey } = {}) {
+    const command = { type: 'direct_message', to, content };
+    if (idempotencyKey !== undefined) command.idempotency_key = idempotencyKey;
+    return this.#request(command);
   }
 
   /** Who is in `room` (`members: [{user_id, connections}]`); for the room `presence`, who is online. */

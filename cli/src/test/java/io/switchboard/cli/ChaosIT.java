@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * Three node processes clustered through a real Redis; readers on random nodes in several
  * rooms; publishers sending numbered messages for about 20 s; readers cut at random and
  * reconnecting to random nodes; one node killed (SIGKILL) and started again mid-run. In the
- * end every reader holds every message of each of its rooms exactly once and in order.
+ * end every reader holds every message of each of its rooms exactly once and in order, and no
+ * number was published twice (retries carry an idempotency key).
  */
 class ChaosIT {
     private static final int NODES = 3;
@@ -120,6 +121,10 @@ class ChaosIT {
                 await().atMost(Duration.ofSeconds(30)).until(() -> reader.last(room) >= top);
                 assertThat(reader.offsets(room)).as("%s in %s (after %d cuts)", reader.user, room, cuts)
                         .containsExactlyElementsOf(LongStream.rangeClosed(1, top).boxed().toList());
+                // Retries carried the number as idempotency key: no number was published twice,
+                // even when the node that made it died before answering, so message n has offset n.
+                assertThat(reader.numbers(room)).as("%s in %s: numbers", reader.user, room)
+                        .containsExactlyElementsOf(LongStream.rangeClosed(1, top).boxed().toList());
             }
         }
     }
@@ -157,22 +162,29 @@ class ChaosIT {
         final String user;
         final List<String> rooms;
         final Map<String, List<Long>> received = new ConcurrentHashMap<>();
+        final Map<String, List<Long>> numbers = new ConcurrentHashMap<>();
         final SwitchboardClient client;
 
         Reader(String user, List<String> rooms) {
             this.user = user;
             this.rooms = rooms;
             rooms.forEach(room -> received.put(room, new CopyOnWriteArrayList<>()));
+            rooms.forEach(room -> numbers.put(room, new CopyOnWriteArrayList<>()));
             this.client = client(user, this);
         }
 
         @Override
         public void onMessage(Events.RoomMessage message) {
             received.get(message.room()).add(message.offset());
+            numbers.get(message.room()).add(message.content().path("n").asLong());
         }
 
         List<Long> offsets(String room) {
             return List.copyOf(received.get(room));
+        }
+
+        List<Long> numbers(String room) {
+            return List.copyOf(numbers.get(room));
         }
 
         long last(String room) {
@@ -181,7 +193,10 @@ class ChaosIT {
         }
     }
 
-    /** Publishes numbered messages to one room, one after another, retrying a number until it is acknowledged. */
+    /**
+     * Publishes numbered messages to one room, one after another, retrying a number under the
+     * same idempotency key until it is acknowledged.
+     */
     private final class Publisher implements SwitchboardListener {
         final String user;
         final String room;
@@ -206,7 +221,7 @@ class ChaosIT {
             }
             inFlight.set(true);
             long number = acked.get() + 1;
-            client.publish(room, Map.of("n", number)).whenComplete((offset, failure) -> {
+            client.publish(room, Map.of("n", number), user + "-" + number).whenComplete((offset, failure) -> {
                 if (failure == null) {
                     acked.set(number);
                     timer.schedule(() -> next(running), 20, TimeUnit.MILLISECONDS);

@@ -177,15 +177,35 @@ public final class SwitchboardClient implements AutoCloseable {
 
     /** Publishes {@code content} (anything Jackson can write) to a room; completes with its offset. */
     public CompletableFuture<Long> publish(String room, Object content) {
+        return publish(room, content, null);
+    }
+
+    /**
+     * Like {@link #publish(String, Object)}; a retry with the same {@code idempotencyKey}
+     * ({@code null}: none) within 5 minutes, after an {@code unavailable} error or a lost
+     * connection, is not published twice but completes with the first one's offset.
+     */
+    public CompletableFuture<Long> publish(String room, Object content, String idempotencyKey) {
         ObjectNode command = command("room_message").put("room", room);
         command.set("content", MAPPER.valueToTree(content));
+        if (idempotencyKey != null) {
+            command.put("idempotency_key", idempotencyKey);
+        }
         return request(command).thenApply(ack -> ack.path("offset").asLong());
     }
 
     /** Sends {@code content} to every connection of user {@code to}. */
     public CompletableFuture<Void> sendDirect(String to, Object content) {
+        return sendDirect(to, content, null);
+    }
+
+    /** Like {@link #sendDirect(String, Object)}, at most once per {@code idempotencyKey} (see {@link #publish(String, Object, String)}). */
+    public CompletableFuture<Void> sendDirect(String to, Object content, String idempotencyKey) {
         ObjectNode command = command("direct_message").put("to", to);
         command.set("content", MAPPER.valueToTree(content));
+        if (idempotencyKey != null) {
+            command.put("idempotency_key", idempotencyKey);
+        }
         return request(command).thenApply(ack -> null);
     }
 

@@ -26,15 +26,26 @@ public sealed interface Command {
         }
     }
 
-    /** {@code room_message}: publish {@code content} (a JSON text) to {@code room}. */
-    record RoomMessage(JsonNode id, String room, String content) implements Command {
+    /**
+     * {@code room_message}: publish {@code content} (a JSON text) to {@code room}; a retry with
+     * the same {@code idempotencyKey} ({@code null}: none) is not published twice.
+     */
+    record RoomMessage(JsonNode id, String room, String content, String idempotencyKey) implements Command {
+        public RoomMessage(JsonNode id, String room, String content) {
+            this(id, room, content, null);
+        }
+
         public String type() {
             return "room_message";
         }
     }
 
     /** {@code direct_message}: send {@code content} (a JSON text) to every connection of {@code to}. */
-    record DirectMessage(JsonNode id, String to, String content) implements Command {
+    record DirectMessage(JsonNode id, String to, String content, String idempotencyKey) implements Command {
+        public DirectMessage(JsonNode id, String to, String content) {
+            this(id, to, content, null);
+        }
+
         public String type() {
             return "direct_message";
         }

@@ -82,9 +82,9 @@ public final class CommandDecoder {
             case "leave_room":
                 return new Command.LeaveRoom(id, room(frame));
             case "room_message":
-                return new Command.RoomMessage(id, room(frame), content(frame));
+                return new Command.RoomMessage(id, room(frame), content(frame), idempotencyKey(frame));
             case "direct_message":
-                return new Command.DirectMessage(id, user(frame, "to"), content(frame));
+                return new Command.DirectMessage(id, user(frame, "to"), content(frame), idempotencyKey(frame));
             case "presence":
                 return new Command.Presence(id, room(frame));
             case "history":
@@ -127,6 +127,18 @@ public final class CommandDecoder {
             throw new FrameException(ErrorCode.BAD_REQUEST, "bad user id in '" + field + "': " + Names.USER_RULE);
         }
         return user;
+    }
+
+    /** The optional {@code idempotency_key}; {@code null} when absent. */
+    private static String idempotencyKey(JsonNode frame) throws FrameException {
+        JsonNode key = frame.get("idempotency_key");
+        if (key == null || key.isNull()) {
+            return null;
+        }
+        if (!key.isTextual() || !Names.isValidIdempotencyKey(key.textValue())) {
+            throw new FrameException(ErrorCode.BAD_REQUEST, "bad 'idempotency_key': " + Names.IDEMPOTENCY_KEY_RULE);
+        }
+        return key.textValue();
     }
 
     private static String content(JsonNode frame) throws FrameException {

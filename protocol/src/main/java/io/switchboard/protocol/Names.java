@@ -12,6 +12,9 @@ public final class Names {
             "a room name is 1 to 200 characters of A-Z a-z 0-9 _ - . : @ # $ / = ,";
     public static final String USER_RULE =
             "a user id is 1 to 128 characters without control characters";
+    public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 64;
+    public static final String IDEMPOTENCY_KEY_RULE =
+            "an idempotency key is 1 to 64 characters of printable ASCII";
 
     private Names() {
     }
@@ -29,6 +32,20 @@ public final class Names {
             }
             i += Character.charCount(cp);
             if (++count > MAX_USER_ID_LENGTH) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code key} is 1 to 64 characters of printable ASCII (0x21 to 0x7e). */
+    public static boolean isValidIdempotencyKey(String key) {
+        if (key == null || key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
                 return false;
             }
         }

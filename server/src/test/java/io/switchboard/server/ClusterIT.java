@@ -346,6 +346,29 @@ class ClusterIT {
                 .map(Events.Presence::online).toList();
     }
 
+    @Test
+    void inAClusterARetryThroughAnotherNodeIsNotPublishedAgain() {
+        TestClient alice = cluster.node(0).connect("alice");
+        TestClient bob = cluster.node(1).connect("bob");
+        alice.client().join("lobby").join();
+        bob.client().join("lobby").join();
+
+        long first = alice.client().publish("lobby", "once", "retry-me").join();
+        TestClient aliceElsewhere = cluster.node(1).connect("alice");
+        aliceElsewhere.client().join("lobby").join();
+        assertThat(aliceElsewhere.client().publish("lobby", "once", "retry-me").join()).isEqualTo(first);
+        var rest = new io.switchboard.server.testing.Api(cluster.node(1), java.net.http.HttpClient.Version.HTTP_1_1)
+                .post("/api/v1/rooms/lobby/messages", "{\"content\":\"once\",\"idempotency_key\":\"retry-me\"}");
+        assertThat(io.switchboard.server.testing.Api.json(rest).path("offset").asLong()).isEqualTo(first);
+        assertThat(alice.client().publish("lobby", "next").join()).isEqualTo(first + 1);
+
+        for (TestClient member : List.of(alice, bob)) {
+            member.recorder().awaitMessages("lobby", 2);
+        }
+        RoomDeliveryIT.assertNothingMoreArrives(alice, bob);
+        assertThat(bob.recorder().messages("lobby")).extracting(m -> m.content().asText()).containsExactly("once", "next");
+    }
+
     private static List<Boolean> memberships(TestClient watcher, String user) {
         return watcher.recorder().memberships().stream().filter(m -> m.userId().equals(user))
                 .map(Events.Membership::joined).toList();

@@ -58,10 +58,12 @@ public final class ProtoFrames {
             case ROOM_MESSAGE:
                 json.put("type", "room_message").put("room", command.getRoomMessage().getRoom())
                         .set("content", JsonValues.toJson(command.getRoomMessage().getContent()));
+                idempotencyKey(json, command.getRoomMessage().getIdempotencyKey());
                 break;
             case DIRECT_MESSAGE:
                 json.put("type", "direct_message").put("to", command.getDirectMessage().getTo())
                         .set("content", JsonValues.toJson(command.getDirectMessage().getContent()));
+                idempotencyKey(json, command.getDirectMessage().getIdempotencyKey());
                 break;
             case PRESENCE:
                 json.put("type", "presence").put("room", command.getPresence().getRoom());
@@ -115,10 +117,12 @@ public final class ProtoFrames {
                 return proto.setLeaveRoom(LeaveRoom.newBuilder().setRoom(command.path("room").asText())).build();
             case "room_message":
                 return proto.setRoomMessage(RoomMessage.newBuilder().setRoom(command.path("room").asText())
-                        .setContent(JsonValues.toValue(command.get("content")))).build();
+                        .setContent(JsonValues.toValue(command.get("content")))
+                        .setIdempotencyKey(command.path("idempotency_key").asText(""))).build();
             case "direct_message":
                 return proto.setDirectMessage(SendDirect.newBuilder().setTo(command.path("to").asText())
-                        .setContent(JsonValues.toValue(command.get("content")))).build();
+                        .setContent(JsonValues.toValue(command.get("content")))
+                        .setIdempotencyKey(command.path("idempotency_key").asText(""))).build();
             case "presence":
                 return proto.setPresence(PresenceQuery.newBuilder().setRoom(command.path("room").asText())).build();
             case "history": {
@@ -365,6 +369,13 @@ public final class ProtoFrames {
             json.put("id", Long.parseLong(id));
         } else {
             json.put("id", id);
+        }
+    }
+
+    /** Sets {@code idempotency_key} when the proto field is not empty (proto3's "not given"). */
+    private static void idempotencyKey(ObjectNode json, String key) {
+        if (!key.isEmpty()) {
+            json.put("idempotency_key", key);
         }
     }
 }

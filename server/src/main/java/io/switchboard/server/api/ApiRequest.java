@@ -66,6 +66,19 @@ final class ApiRequest {
         return from.textValue();
     }
 
+    /** {@code idempotency_key}: or {@code null} when absent. */
+    String idempotencyKey() throws ApiException {
+        JsonNode key = body().get("idempotency_key");
+        if (key == null || key.isNull()) {
+            return null;
+        }
+        if (!key.isTextual() || !Names.isValidIdempotencyKey(key.textValue())) {
+            throw new ApiException(HttpResponseStatus.BAD_REQUEST,
+                    "field 'idempotency_key' is invalid: " + Names.IDEMPOTENCY_KEY_RULE);
+        }
+        return key.textValue();
+    }
+
     /** {@code rooms}: a non-empty array of at most {@code max} room names. */
     List<String> rooms(int max) throws ApiException {
         JsonNode rooms = body().get("rooms");

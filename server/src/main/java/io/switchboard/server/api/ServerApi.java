@@ -129,7 +129,7 @@ public final class ServerApi {
                 String room = ApiRequest.room(path[1]);
                 String content = request.content();
                 String from = request.from();
-                return node.publishToRoom(room, from, content)
+                return node.publishToRoom(room, from, content, request.idempotencyKey())
                         .thenApply(p -> json(HttpResponseStatus.CREATED, position(JSON.objectNode(), p)));
             }
         } else if (path.length == 3 && path[0].equals("rooms") && path[2].equals("presence")) {
@@ -154,7 +154,7 @@ public final class ServerApi {
                 String user = ApiRequest.user(path[1]);
                 String content = request.content();
                 String from = request.from();
-                return node.sendDirect(user, from, content)
+                return node.sendDirect(user, from, content, request.idempotencyKey())
                         .thenApply(p -> json(HttpResponseStatus.ACCEPTED, position(JSON.objectNode(), p)));
             }
         } else if (path.length == 2 && path[0].equals("users")) {

@@ -12,6 +12,9 @@ import java.util.concurrent.CompletionStage;
  * publication once and every node sees a room's publications in the same order.
  */
 public interface Broker extends AutoCloseable {
+    /** How long a publication's idempotency key is remembered in its stream. */
+    java.time.Duration IDEMPOTENCY_WINDOW = java.time.Duration.ofMinutes(5);
+
     /** Starts handing publications to {@code sink}; called once, before anything is published. */
     void start(BrokerSink sink);
 
@@ -20,7 +23,18 @@ public interface Broker extends AutoCloseable {
      * the frame with it, keeps it in the stream's history as {@code history} says, and hands it
      * to every node, as one step, so that offsets rise in the order nodes deliver.
      */
-    CompletionStage<StreamPosition> publish(StreamKey stream, FrameTemplate frame, HistoryOptions history);
+    default CompletionStage<StreamPosition> publish(StreamKey stream, FrameTemplate frame, HistoryOptions history) {
+        return publish(stream, frame, history, null);
+    }
+
+    /**
+     * Like {@link #publish(StreamKey, FrameTemplate, HistoryOptions)}, at most once per
+     * {@code idempotencyKey} ({@code null}: no key) in the stream within
+     * {@link #IDEMPOTENCY_WINDOW}: a publication whose key was used there already is not made
+     * again, and completes with the position of the one that was.
+     */
+    CompletionStage<StreamPosition> publish(StreamKey stream, FrameTemplate frame, HistoryOptions history,
+                                            String idempotencyKey);
 
     /** Publishes a frame without an offset (join, leave, presence) in the room's order. */
     CompletionStage<Void> publishEvent(String room, byte[] frame);

@@ -21,11 +21,18 @@ public final class MemoryBroker implements Broker {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final MemoryHistoryStore streams;
+    private final IdempotencyKeys published;
     private volatile BrokerSink sink;
 
     /** A broker keeping its streams in {@code streams}, which also answers history reads. */
     public MemoryBroker(MemoryHistoryStore streams) {
+        this(streams, IDEMPOTENCY_WINDOW, System::nanoTime);
+    }
+
+    /** Like {@link #MemoryBroker(MemoryHistoryStore)}, keys remembered for {@code window} by {@code clock} (ns). */
+    public MemoryBroker(MemoryHistoryStore streams, java.time.Duration window, java.util.function.LongSupplier clock) {
         this.streams = streams;
+        this.published = new IdempotencyKeys(window, clock);
     }
 
     @Override
@@ -34,8 +41,17 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
-    public CompletionStage<StreamPosition> publish(StreamKey stream, FrameTemplate frame, HistoryOptions history) {
-        return CompletableFuture.completedFuture(streams.append(stream, frame, history, finished -> deliver(stream, finished)));
+    public CompletionStage<StreamPosition> publish(StreamKey stream, FrameTemplate frame, HistoryOptions history,
+                                                   String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return CompletableFuture.completedFuture(append(stream, frame, history));
+        }
+        return CompletableFuture.completedFuture(published.once(stream, idempotencyKey,
+                () -> append(stream, frame, history)));
+    }
+
+    private StreamPosition append(StreamKey stream, FrameTemplate frame, HistoryOptions history) {
+        return streams.append(stream, frame, history, finished -> deliver(stream, finished));
     }
 
     @Override

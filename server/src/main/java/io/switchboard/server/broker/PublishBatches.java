@@ -41,6 +41,7 @@ final class PublishBatches {
     /** Arguments before the items': new epoch, TTL of offsets and epochs, deadline, publish command. */
     private static final int FIXED_ARGS = 4;
     private static final byte[] PUBLICATION = RedisKeys.bytes("p");
+    private static final byte[] PUBLICATION_ONCE = RedisKeys.bytes("i");
     private static final byte[] EVENT = RedisKeys.bytes("e");
 
     private final RedisConnector redis;
@@ -57,12 +58,24 @@ final class PublishBatches {
         this.newEpoch = newEpoch;
     }
 
-    /** A publication: completes with its offset and its stream's epoch. */
-    CompletionStage<StreamPosition> publish(byte[] sequence, byte[] epoch, byte[] channel, byte[] history,
-                                            byte[] head, byte[] historySize, byte[] historyTtl) {
-        Item item = new Item(new byte[][] {sequence, epoch, channel, history},
-                new byte[][] {PUBLICATION, head, historySize, historyTtl});
-        return enqueue(item);
+    /**
+     * A publication to the stream of {@code streamKeys} (its sequence, epoch, channel and history
+     * keys): completes with its offset and its stream's epoch.
+     */
+    CompletionStage<StreamPosition> publish(byte[][] streamKeys, byte[] head, byte[] historySize, byte[] historyTtl) {
+        return enqueue(new Item(streamKeys, new byte[][] {PUBLICATION, head, historySize, historyTtl}));
+    }
+
+    /**
+     * Like {@link #publish}, unless key {@code once} (in the stream's slot) names a publication
+     * made within the last {@code windowMillis}: then nothing is published, and this completes
+     * with that publication's position.
+     */
+    CompletionStage<StreamPosition> publishOnce(byte[][] streamKeys, byte[] once, byte[] windowMillis, byte[] head,
+                                                byte[] historySize, byte[] historyTtl) {
+        byte[][] keys = java.util.Arrays.copyOf(streamKeys, streamKeys.length + 1);
+        keys[streamKeys.length] = once;
+        return enqueue(new Item(keys, new byte[][] {PUBLICATION_ONCE, head, historySize, historyTtl, windowMillis}));
     }
 
     /** An event, published in its place among the publications. */

@@ -39,6 +39,7 @@ public final class RedisBroker implements Broker {
     private final ScheduledExecutorService timer;
     private final List<Shard> byIndex = new ArrayList<>();
     private final byte[] metaTtlMillis;
+    private final byte[] idempotencyWindowMillis;
     private final NodeRequests nodeRequests;
     private final InterruptionLog interruptions = new InterruptionLog();
 
@@ -53,7 +54,14 @@ public final class RedisBroker implements Broker {
      * publication (past that, the stream starts again under a new epoch).
      */
     public RedisBroker(RedisShards shards, String nodeId, Duration unsubscribeGrace, Duration metaTtl) {
+        this(shards, nodeId, unsubscribeGrace, metaTtl, IDEMPOTENCY_WINDOW);
+    }
+
+    /** Like {@link #RedisBroker(RedisShards, String, Duration, Duration)}, keys remembered for {@code idempotencyWindow}. */
+    public RedisBroker(RedisShards shards, String nodeId, Duration unsubscribeGrace, Duration metaTtl,
+                       Duration idempotencyWindow) {
         this.shards = shards;
+        this.idempotencyWindowMillis = RedisKeys.bytes(Long.toString(Math.max(1, idempotencyWindow.toMillis())));
         this.home = shards.home();
         this.nodeRequests = new NodeRequests(home, nodeId, Duration.ofSeconds(5));
         this.metaTtlMillis = RedisKeys.bytes(Long.toString(metaTtl.toMillis()));
@@ -157,10 +165,15 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public CompletionStage<StreamPosition> publish(StreamKey stream, FrameTemplate frame, HistoryOptions history) {
-        return shard(stream).batches().publish(keys.sequence(stream), keys.epoch(stream), keys.channel(stream), keys.history(stream),
-                frame.head(), RedisKeys.bytes(Integer.toString(history.enabled() ? history.size() : 0)),
-                RedisKeys.bytes(Long.toString(Math.max(1, history.ttl().toMillis()))));
+    public CompletionStage<StreamPosition> publish(StreamKey stream, FrameTemplate frame, HistoryOptions history,
+                                                   String idempotencyKey) {
+        byte[][] streamKeys = {keys.sequence(stream), keys.epoch(stream), keys.channel(stream), keys.history(stream)};
+        byte[] size = RedisKeys.bytes(Integer.toString(history.enabled() ? history.size() : 0));
+        byte[] ttl = RedisKeys.bytes(Long.toString(Math.max(1, history.ttl().toMillis())));
+        PublishBatches batches = shard(stream).batches();
+        return idempotencyKey == null ? batches.publish(streamKeys, frame.head(), size, ttl)
+                : batches.publishOnce(streamKeys, keys.idempotency(stream, idempotencyKey), idempotencyWindowMillis,
+                        frame.head(), size, ttl);
     }
 
     @Override

@@ -563,12 +563,12 @@ public final class Node implements CommandHandler {
         if (denied != null) {
             return failed(ErrorCode.FORBIDDEN, denied);
         }
-        return publishToRoom(room, session.userId(), command.content())
+        return publishToRoom(room, session.userId(), command.content(), command.idempotencyKey())
                 .thenApply(position -> Reply.ack(fields().put("room", room).put("offset", position.offset())));
     }
 
     private CompletionStage<Reply> directMessage(Session session, Command.DirectMessage command) {
-        return sendDirect(command.to(), session.userId(), command.content())
+        return sendDirect(command.to(), session.userId(), command.content(), command.idempotencyKey())
                 .thenApply(position -> Reply.ack(fields().put("to", command.to()).put("offset", position.offset())));
     }
 
@@ -577,21 +577,36 @@ public final class Node implements CommandHandler {
      * {@code null} for the server API), with no membership check: the caller has made it.
      */
     public CompletionStage<StreamPosition> publishToRoom(String room, String from, String content) {
+        return publishToRoom(room, from, content, null);
+    }
+
+    /**
+     * Like {@link #publishToRoom(String, String, String)}; a retry with the same
+     * {@code idempotencyKey} ({@code null}: none) within {@link Broker#IDEMPOTENCY_WINDOW} is
+     * answered with the first one's position and not published again.
+     */
+    public CompletionStage<StreamPosition> publishToRoom(String room, String from, String content,
+                                                         String idempotencyKey) {
         if (Names.PRESENCE_ROOM.equals(room)) {
             return failed(ErrorCode.FORBIDDEN, "room 'presence' is reserved for online/offline events");
         }
         publications.increment();
         metrics.published(true);
         FrameTemplate frame = FrameTemplate.message(room, from, content, clock.getAsLong());
-        return broker.publish(StreamKey.room(room), frame, config.history(room));
+        return broker.publish(StreamKey.room(room), frame, config.history(room), idempotencyKey);
     }
 
     /** Sends {@code content} (a JSON text) to every connection of {@code to} as {@code from}. */
     public CompletionStage<StreamPosition> sendDirect(String to, String from, String content) {
+        return sendDirect(to, from, content, null);
+    }
+
+    /** Like {@link #sendDirect(String, String, String)}, at most once per {@code idempotencyKey} (see {@link #publishToRoom}). */
+    public CompletionStage<StreamPosition> sendDirect(String to, String from, String content, String idempotencyKey) {
         publications.increment();
         metrics.published(false);
         FrameTemplate frame = FrameTemplate.directMessage(from, to, content, clock.getAsLong());
-        return broker.publish(StreamKey.user(to), frame, config.directHistory());
+        return broker.publish(StreamKey.user(to), frame, config.directHistory(), idempotencyKey);
     }
 
     /** Members of a room, cluster-wide; of the room {@code presence}, everyone online. */

@@ -135,6 +135,11 @@ public final class RedisKeys {
         return bytes(prefix + (stream.isRoom() ? "history:" : "user-history:") + stream(stream.name()));
     }
 
+    /** A publication's idempotency key in its stream: holds the position it was published at. */
+    public byte[] idempotency(StreamKey stream, String key) {
+        return bytes(prefix + (stream.isRoom() ? "idem:" : "user-idem:") + stream(stream.name()) + SEPARATOR + key);
+    }
+
     /** Set of {@code user␟connection} in a room. */
     public byte[] roomConnections(String room) {
         return bytes(shared + "room-conns:" + room);

@@ -36,6 +36,7 @@ class RedisBrokerBatchingIT {
     private static final int THREADS = 8;
     private static final int ROOMS = 20;
     private static final int PER_THREAD = 2_000;
+    private static final Duration IDEMPOTENCY_WINDOW = Duration.ofMillis(500);
 
     private RedisServer redis;
     private RedisCluster redisCluster;
@@ -52,7 +53,8 @@ class RedisBrokerBatchingIT {
             redis = RedisServer.start();
             connector = RedisConnector.connect(redis.uri(), "sb:", Duration.ofSeconds(5));
         }
-        broker = new RedisBroker(connector, "node-a", Duration.ofSeconds(1), Duration.ofHours(1));
+        broker = new RedisBroker(io.switchboard.server.redis.RedisShards.of(connector), "node-a", Duration.ofSeconds(1),
+                Duration.ofHours(1), IDEMPOTENCY_WINDOW);
         broker.start(new BrokerSink() {
             @Override
             public void deliverToRoom(String room, byte[] frame) {
@@ -198,6 +200,38 @@ class RedisBrokerBatchingIT {
                 HistoryOptions.DEFAULT).toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
         assertThat(first.offset()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> delivered.containsKey(room(0)));
+    }
+
+    @Test
+    void anIdempotencyKeyPublishesOnceUntilItsWindowHasPassed() {
+        start(false);
+        checkIdempotencyKeys();
+    }
+
+    @Test
+    void onARedisClusterAnIdempotencyKeyLivesInItsStreamsSlot() {
+        start(true);
+        checkIdempotencyKeys();
+    }
+
+    private void checkIdempotencyKeys() {
+        StreamKey lobby = StreamKey.room(room(0));
+        FrameTemplate frame = FrameTemplate.message(room(0), "a", "\"once\"", 0);
+        // Keyed and plain publications in one batch, the key given twice.
+        List<CompletableFuture<StreamPosition>> acks = List.of(
+                broker.publish(lobby, frame, HistoryOptions.DEFAULT, "k").toCompletableFuture(),
+                broker.publish(lobby, frame, HistoryOptions.DEFAULT).toCompletableFuture(),
+                broker.publish(lobby, frame, HistoryOptions.DEFAULT, "k").toCompletableFuture(),
+                broker.publish(StreamKey.room(room(1)), frame, HistoryOptions.DEFAULT, "k").toCompletableFuture());
+        List<Long> offsets = acks.stream().map(a -> a.orTimeout(5, TimeUnit.SECONDS).join().offset()).toList();
+        assertThat(offsets).containsExactly(1L, 2L, 1L, 1L);
+        assertThat(acks.get(2).join().epoch()).isEqualTo(acks.get(0).join().epoch());
+        await().atMost(Duration.ofSeconds(5)).until(() -> delivered.getOrDefault(room(0), List.of()).size() == 2);
+
+        // Once the window has passed, the key publishes again.
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.publish(lobby, frame, HistoryOptions.DEFAULT, "k")
+                .toCompletableFuture().join().offset() == 3);
+        assertThat(delivered.get(room(0))).hasSize(3);
     }
 
     /** Script calls so far, over every Redis server. */

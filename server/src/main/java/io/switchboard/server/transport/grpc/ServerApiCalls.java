@@ -134,7 +134,8 @@ final class ServerApiCalls {
     // --- unary calls ---
 
     private CompletionStage<PublishReply> publish(PublishRequest request) {
-        return node.publishToRoom(room(request.getRoom()), from(request.getFrom()), content(request.getContent()))
+        return node.publishToRoom(room(request.getRoom()), from(request.getFrom()), content(request.getContent()),
+                        idempotencyKey(request.getIdempotencyKey()))
                 .thenApply(position -> PublishReply.newBuilder().setPosition(position(position)).build());
     }
 
@@ -157,7 +158,8 @@ final class ServerApiCalls {
     }
 
     private CompletionStage<PublishReply> sendDirect(DirectRequest request) {
-        return node.sendDirect(user(request.getUserId()), from(request.getFrom()), content(request.getContent()))
+        return node.sendDirect(user(request.getUserId()), from(request.getFrom()), content(request.getContent()),
+                        idempotencyKey(request.getIdempotencyKey()))
                 .thenApply(position -> PublishReply.newBuilder().setPosition(position(position)).build());
     }
 
@@ -229,7 +231,7 @@ final class ServerApiCalls {
                 } else {
                     try {
                         published = node.publishToRoom(room(request.getRoom()), from(request.getFrom()),
-                                content(request.getContent()));
+                                content(request.getContent()), idempotencyKey(request.getIdempotencyKey()));
                     } catch (StatusRuntimeException refused) {
                         published = CompletableFuture.failedFuture(refused);
                     }
@@ -477,6 +479,17 @@ final class ServerApiCalls {
     }
 
     /** The sender to show; empty for none. */
+    /** An idempotency key, or {@code null} for the empty string (proto3's "not given"). */
+    private static String idempotencyKey(String key) {
+        if (key.isEmpty()) {
+            return null;
+        }
+        if (!Names.isValidIdempotencyKey(key)) {
+            throw invalid("bad idempotency_key: " + Names.IDEMPOTENCY_KEY_RULE);
+        }
+        return key;
+    }
+
     private static String from(String from) {
         if (from.isEmpty()) {
             return null;
