@@ -24,6 +24,22 @@ class CommandDecoderTest {
     }
 
     @Test
+    void readsAnIdempotencyKeyAndKeepsItThroughTheGrpcForm() throws Exception {
+        String json = "{\"type\":\"room_message\",\"room\":\"lobby\",\"content\":1,\"idempotency_key\":\"k-1\"}";
+        assertThat(decode(json)).isEqualTo(new Command.RoomMessage(null, "lobby", "1", "k-1"));
+        assertThat(decode(viaGrpc(json))).isEqualTo(new Command.RoomMessage(null, "lobby", "1", "k-1"));
+        String direct = "{\"type\":\"direct_message\",\"to\":\"bob\",\"content\":1,\"idempotency_key\":\"k-2\"}";
+        assertThat(decode(direct)).isEqualTo(new Command.DirectMessage(null, "bob", "1", "k-2"));
+        assertThat(decode(viaGrpc(direct))).isEqualTo(new Command.DirectMessage(null, "bob", "1", "k-2"));
+    }
+
+    /** The command as a gRPC client sends it, and back in JSON as the server reads it. */
+    private static String viaGrpc(String json) throws Exception {
+        return io.switchboard.protocol.grpc.ProtoFrames.toJson(io.switchboard.protocol.grpc.ProtoFrames.toProto(
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(json))).toString();
+    }
+
+    @Test
     void keepsTheIdAsSentAndIgnoresUnknownFields() throws Exception {
         Command join = decode("{\"id\":\"abc\",\"type\":\"join_room\",\"room\":\"r\",\"extra\":{\"x\":1}}");
         assertThat(join.id().textValue()).isEqualTo("abc");
