@@ -13,13 +13,15 @@ import picocli.CommandLine.Spec;
 /** {@code switchboard config}: work with configuration files. */
 @Command(name = "config", mixinStandardHelpOptions = true, description = "Check configuration files.",
         subcommands = ConfigCommand.Check.class)
-final class ConfigCommand implements Runnable {
+final class ConfigCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** No subcommand given: the usage on stderr, and a usage error. */
     @Override
-    public void run() {
+    public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
+        return Main.USAGE;
     }
 
     /** {@code switchboard config check FILE}: validates, then prints the effective configuration. */

@@ -2,7 +2,9 @@ package io.switchboard.cli;
 
 import io.switchboard.tools.bench.BenchCommand;
 import io.switchboard.tools.probe.ProbeCommand;
+import java.io.PrintWriter;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +15,10 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Real-time messaging server: rooms, direct messages and presence over WebSocket.",
         subcommands = {ServeCommand.class, ConfigCommand.class, TokenCommand.class, BenchCommand.class, ProbeCommand.class})
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
+    /** Exit status of a command line that is not valid (as for a usage error in most tools). */
+    static final int USAGE = 2;
+
     /** The system property logback.xml reads to pick its appender: {@code text} or {@code json}. */
     static final String LOG_FORMAT_PROPERTY = "switchboard.log.format";
     static final String LOG_FORMAT_ENV = "SWITCHBOARD_LOG_FORMAT";
@@ -33,7 +38,29 @@ public final class Main implements Runnable {
             System.exit(2);
         }
         bridgeJavaUtilLogging();
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line: a mistyped option or command prints one line saying what is wrong, the
+     * nearest options or commands when there are any, and where the help is, then exits with
+     * {@link #USAGE}, rather than the whole usage.
+     */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setParameterExceptionHandler((error, args) -> {
+            CommandLine command = error.getCommandLine();
+            PrintWriter err = command.getErr();
+            err.println("switchboard: " + error.getMessage());
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(error, err)) {
+                String near = nearestOption(command.getCommandSpec(), error);
+                if (near != null) {
+                    err.println("Did you mean: " + near + "?");
+                }
+            }
+            err.println("See '" + command.getCommandSpec().qualifiedName() + " --help'.");
+            err.flush();
+            return USAGE;
+        });
     }
 
     /**
@@ -89,8 +116,48 @@ public final class Main implements Runnable {
         return null;
     }
 
+    /** The option of {@code spec} nearest to the first unknown option of {@code error}, if one is near. */
+    private static String nearestOption(CommandLine.Model.CommandSpec spec, CommandLine.ParameterException error) {
+        if (!(error instanceof CommandLine.UnmatchedArgumentException unmatched) || unmatched.getUnmatched().isEmpty()) {
+            return null;
+        }
+        String typed = unmatched.getUnmatched().get(0).split("=", 2)[0];
+        String best = null;
+        int bestDistance = 3;
+        for (String name : spec.optionsMap().keySet()) {
+            int distance = distance(typed, name);
+            if (distance < bestDistance) {
+                bestDistance = distance;
+                best = name;
+            }
+        }
+        return best;
+    }
+
+    /** Edit distance (insertions, deletions, substitutions) between {@code a} and {@code b}. */
+    static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    /** No command given: the usage on stderr, and a usage error. */
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return USAGE;
     }
 }

@@ -47,6 +47,56 @@ class ConfigProcessIT {
     }
 
     @Test
+    void theCheckCommandInTheExamplesHeaderWorksAsWritten() throws Exception {
+        Path example = Path.of("..", "config", "example.yml");
+        String line = Files.readAllLines(example).stream().filter(l -> l.contains("bin/switchboard config check"))
+                .findFirst().orElseThrow().replaceFirst("^#\\s*", "");
+        Map<String, String> env = new java.util.HashMap<>();
+        List<String> args = new ArrayList<>();
+        boolean command = false;
+        for (String word : line.split("\\s+")) {
+            if (word.equals("bin/switchboard")) {
+                command = true;
+            } else if (command) {
+                args.add(word.equals("config/example.yml") ? example.toString() : word);
+            } else {
+                env.put(word.substring(0, word.indexOf('=')), word.substring(word.indexOf('=') + 1));
+            }
+        }
+        assertThat(args).startsWith("config", "check");
+        Result result = run(env, args.toArray(String[]::new));
+        assertThat(result.exit()).as(result.output()).isZero();
+        assertThat(result.output()).contains("redis: redis://redis.internal:6379");
+    }
+
+    @Test
+    void aMistypedOptionOrCommandGetsOneLineAndAHintNotTheWholeUsage() throws Exception {
+        Result option = run(Map.of(), "serve", "--prot", "8080");
+        assertThat(option.exit()).isEqualTo(2);
+        assertThat(option.output()).contains("switchboard: Unknown options: '--prot'", "Did you mean: --port?",
+                "See 'switchboard serve --help'.");
+        assertThat(option.output().lines().count()).as(option.output()).isLessThan(6);
+
+        Result command = run(Map.of(), "srve");
+        assertThat(command.exit()).isEqualTo(2);
+        assertThat(command.output()).contains("srve", "serve");
+        assertThat(command.output().lines().count()).as(command.output()).isLessThan(6);
+
+        Result missingValue = run(Map.of(), "serve", "--port");
+        assertThat(missingValue.exit()).isEqualTo(2);
+        assertThat(missingValue.output()).contains("Missing required parameter for option '--port'");
+    }
+
+    @Test
+    void noCommandPrintsTheUsageAndIsAUsageError() throws Exception {
+        Result none = run(Map.of());
+        assertThat(none.exit()).isEqualTo(2);
+        assertThat(none.output()).contains("Usage: switchboard", "serve");
+        assertThat(run(Map.of(), "config").exit()).isEqualTo(2);
+        assertThat(run(Map.of(), "--help").exit()).isZero();
+    }
+
+    @Test
     void configCheckNamesTheFirstInvalidSetting() throws Exception {
         Path file = dir.resolve("bad.yml");
         Files.writeString(file, "port: 8080\nhistory:\n  ttl: forever\n");

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,92 @@ class ServeProcessIT {
         assertThat(node.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(node.process().exitValue()).isEqualTo(2);
         assertThat(node.outputAfterExit()).anyMatch(line -> line.contains("invalid setting 'port'"));
+    }
+
+    @Test
+    void aTakenPortStopsStartUpWithOneLineNamingThePortAndItsFlag() throws Exception {
+        for (String flag : List.of("--port", "--grpc-port")) {
+            try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+                String port = Integer.toString(taken.getLocalPort());
+                List<String> args = new java.util.ArrayList<>(List.of("serve", "--host", "127.0.0.1", "--port", "0",
+                        "--grpc-port", "0"));
+                args.set(args.indexOf(flag) + 1, port);
+                node = NodeProcess.launch(args.toArray(String[]::new));
+                assertThat(node.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(node.process().exitValue()).as(flag).isEqualTo(1);
+                List<String> output = node.outputAfterExit();
+                assertThat(output).as(flag).anyMatch(line -> line.contains("127.0.0.1:" + port + " is already in use")
+                        && line.contains(flag));
+                assertThat(output).as("no stack trace").noneMatch(line -> line.startsWith("\tat ")
+                        || line.contains("Exception"));
+                node.close();
+                node = null;
+            }
+        }
+    }
+
+    @Test
+    void malformedRequestsAndAResetFloodAreAnsweredWithoutStackTracesInTheLog() throws Exception {
+        node = NodeProcess.launch("serve", "--host", "127.0.0.1", "--port", "0");
+        int port = node.awaitPort();
+        for (String target : List.of("/api/v1/rooms/%ZZ/history", "/poll?session=%G1", "/ws/a%2")) {
+            String response = rawHttp1(port, "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(response).as(target).startsWith("HTTP/1.1 400").contains("application/problem+json")
+                    .contains("malformed request target");
+        }
+        resetFlood(port, 2_000);
+        resetFlood(port, 2_000);
+        assertThat(get(port, "/healthz")).isEqualTo(200);
+
+        node.process().destroy();
+        assertThat(node.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
+        List<String> output = node.outputAfterExit();
+        assertThat(output).as("no stack traces").noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception:"));
+        assertThat(output.stream().filter(line -> line.contains("WARN")).count()).as(String.join("\n", output))
+                .isLessThanOrEqualTo(3);
+    }
+
+    /** Sends {@code request} as it is over a fresh connection and returns all that comes back. */
+    private static String rawHttp1(int port, String request) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /**
+     * HTTP/2 in clear text: opens {@code streams} streams (GET /healthz) and resets each at once,
+     * the "rapid reset" pattern; the server may give up on the connection part way.
+     */
+    private static void resetFlood(int port, int streams) throws IOException {
+        java.io.ByteArrayOutputStream frames = new java.io.ByteArrayOutputStream();
+        frames.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        frames.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // SETTINGS, empty
+        // :method GET, :scheme http, :path / (HPACK static table), :authority x (literal).
+        byte[] headers = {(byte) 0x82, (byte) 0x86, (byte) 0x84, 0x41, 0x01, 'x'};
+        for (int i = 0; i < streams; i++) {
+            int stream = 2 * i + 1;
+            frames.write(new byte[] {0, 0, (byte) headers.length, 1, 0x4, (byte) (stream >>> 24), (byte) (stream >>> 16),
+                    (byte) (stream >>> 8), (byte) stream});
+            frames.write(headers);
+            frames.write(new byte[] {0, 0, 4, 3, 0, (byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8),
+                    (byte) stream, 0, 0, 0, 8}); // RST_STREAM, CANCEL
+        }
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            try {
+                socket.getOutputStream().write(frames.toByteArray());
+                socket.shutdownOutput();
+            } catch (java.net.SocketException closedByServer) {
+                // The server closed the connection before taking all of it: what a flood may get.
+                return;
+            }
+            socket.getInputStream().readAllBytes();
+        } catch (java.net.SocketException closedByServer) {
+            // Reset while reading: the server gave up on the connection, as it may.
+            return;
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.switchboard.server;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
@@ -34,6 +35,7 @@ import io.switchboard.server.presence.PresenceStore;
 import io.switchboard.server.presence.RedisPresenceStore;
 import io.switchboard.server.redis.RedisConnector;
 import io.switchboard.server.redis.RedisShards;
+import io.switchboard.server.config.PortInUse;
 import io.switchboard.server.config.RedisUris;
 import io.switchboard.server.transport.Cors;
 import io.switchboard.server.transport.EventLoops;
@@ -149,7 +151,15 @@ public final class SwitchboardServer implements AutoCloseable {
                             () -> new HttpRouter(webSocket, streams, api, this::isReady, this::isAccepting, this::scrapeMetrics,
                                     config.metricsRequireApiKey(), files),
                             connections, tls, Cors.config(config.allowedOrigins()), config));
-            Channel listening = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
+            ChannelFuture bound = bootstrap.bind(config.host(), config.port()).awaitUninterruptibly();
+            if (!bound.isSuccess()) {
+                if (PortInUse.causedBy(bound.cause())) {
+                    throw new PortInUse(config.host(), config.port(), "--port", "port", bound.cause());
+                }
+                throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
+                        + bound.cause().getMessage(), bound.cause());
+            }
+            Channel listening = bound.channel();
             opened.push(() -> listening.close().syncUninterruptibly());
             this.serverChannel = listening;
             if (liveness != null) {

@@ -814,7 +814,8 @@ public final class ServerConfig {
             require(tlsKey == null || java.nio.file.Files.isReadable(tlsKey), "tls.key", "cannot read " + tlsKey);
             require(!(tlsSelfSigned && tlsCert != null), "tls.self-signed", "use either a certificate or a self-signed one");
             require(!metricsRequireApiKey || !apiKeys.isEmpty(), "metrics.require-api-key",
-                    "needs at least one API key (api-keys, --api-key NAME=KEY), or no scrape could get in");
+                    "needs at least one API key (api-keys, --api-key NAME=KEY, or SWITCHBOARD_API_KEYS=NAME=KEY),"
+                            + " or no scrape could get in");
             for (String origin : allowedOrigins) {
                 require(origin.equals("*") || origin.matches("https?://[^/\\s]+"), "allowed-origins",
                         "must be * or scheme://host[:port], was " + origin);

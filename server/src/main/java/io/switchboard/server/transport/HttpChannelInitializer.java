@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.cors.CorsConfig;
 import io.netty.handler.codec.http.cors.CorsHandler;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.switchboard.server.transport.http.ClientErrors;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
@@ -130,8 +131,9 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
     /** HTTP/2 on a connection: closed once idle without streams; each stream's request on a deadline. */
     private void addHttp2(ChannelPipeline pipeline) {
         Http2IdleTimeout idle = new Http2IdleTimeout(config.idleTimeout());
-        // Behind the codec, so that closing for idleness goes through it and sends GOAWAY.
-        pipeline.addLast(http2Codec(), multiplex(idle), idle);
+        // Behind the codec, so that closing for idleness goes through it and sends GOAWAY. Last,
+        // what the codec refuses (a flood of resets, say) is logged without flooding the log.
+        pipeline.addLast(http2Codec(), multiplex(idle), idle, ClientErrors.INSTANCE);
     }
 
     /** Gives each HTTP/2 stream a child channel that reads and writes HTTP objects. */

@@ -19,6 +19,7 @@ import io.switchboard.server.limits.ConnectionLimits;
 import io.switchboard.server.limits.RateLimiter;
 import io.switchboard.server.node.Node;
 import io.switchboard.server.transport.EventLoops;
+import io.switchboard.server.config.PortInUse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -92,6 +93,9 @@ public final class GrpcServer implements AutoCloseable {
         try {
             server.start();
         } catch (IOException e) {
+            if (PortInUse.causedBy(e)) {
+                throw new PortInUse(config.host(), config.grpcPort(), "--grpc-port", "grpc.port", e);
+            }
             throw new UncheckedIOException("cannot serve gRPC on " + config.host() + ":" + config.grpcPort(), e);
         }
         Runnable report = () -> {

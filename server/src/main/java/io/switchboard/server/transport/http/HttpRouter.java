@@ -15,7 +15,6 @@ import io.switchboard.server.api.ServerApi;
 import io.switchboard.server.http.HttpResponses;
 import io.switchboard.server.transport.stream.StreamEndpoints;
 import io.switchboard.server.transport.websocket.WebSocketUpgrade;
-import java.io.IOException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -60,7 +59,18 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             rejectMalformed(ctx, request.decoderResult().cause());
             return;
         }
-        String path = new QueryStringDecoder(request.uri()).path();
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String raw = uri.rawPath();
+        String path;
+        try {
+            // Decoded here once, so that a bad escape (%ZZ) is a 400 now and cannot fail later.
+            path = uri.path();
+            uri.parameters();
+        } catch (IllegalArgumentException e) {
+            HttpResponses.problem(ctx, request, HttpResponseStatus.BAD_REQUEST,
+                    "malformed request target: " + e.getMessage());
+            return;
+        }
         if (opensConnection(path) && !accepting.getAsBoolean()) {
             FullHttpResponse response = HttpResponses.problemResponse(HttpResponseStatus.SERVICE_UNAVAILABLE,
                     "this node is shutting down: connect to another one");
@@ -73,18 +83,18 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                     "WebSocket runs over HTTP/1.1: connect without HTTP/2 (ws:// or wss://)");
         } else if (path.equals("/ws")) {
             webSocket.upgrade(ctx, request, null);
-        } else if (path.startsWith("/ws/") && path.indexOf('/', 4) < 0) {
-            webSocket.upgrade(ctx, request, QueryStringDecoder.decodeComponent(path.substring(4)));
+        } else if (raw.startsWith("/ws/") && raw.indexOf('/', 4) < 0) {
+            webSocket.upgrade(ctx, request, QueryStringDecoder.decodeComponent(raw.substring(4)));
         } else if (path.equals("/sse")) {
             streams.sse(ctx, request, null);
-        } else if (path.startsWith("/sse/") && path.indexOf('/', 5) < 0) {
-            streams.sse(ctx, request, QueryStringDecoder.decodeComponent(path.substring(5)));
+        } else if (raw.startsWith("/sse/") && raw.indexOf('/', 5) < 0) {
+            streams.sse(ctx, request, QueryStringDecoder.decodeComponent(raw.substring(5)));
         } else if (path.equals("/poll")) {
             streams.poll(ctx, request, null);
-        } else if (path.startsWith("/poll/") && path.indexOf('/', 6) < 0) {
-            streams.poll(ctx, request, QueryStringDecoder.decodeComponent(path.substring(6)));
-        } else if (path.startsWith("/session/") && path.indexOf('/', 9) < 0) {
-            streams.session(ctx, request, QueryStringDecoder.decodeComponent(path.substring(9)));
+        } else if (raw.startsWith("/poll/") && raw.indexOf('/', 6) < 0) {
+            streams.poll(ctx, request, QueryStringDecoder.decodeComponent(raw.substring(6)));
+        } else if (raw.startsWith("/session/") && raw.indexOf('/', 9) < 0) {
+            streams.session(ctx, request, QueryStringDecoder.decodeComponent(raw.substring(9)));
         } else if (path.startsWith(ServerApi.PREFIX)) {
             api.serve(ctx, request);
         } else if (path.equals("/healthz")) {
@@ -158,11 +168,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            log.debug("HTTP connection from {}: {}", ctx.channel().remoteAddress(), cause.toString());
-        } else {
-            log.warn("HTTP connection from {} failed", ctx.channel().remoteAddress(), cause);
-        }
+        ClientErrors.INSTANCE.note(ctx, cause);
         ctx.close();
     }
 }
