@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.switchboard.client.Events;
-import io.switchboard.protocol.StreamPosition;
 import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.ClusterScenarios;
 import io.switchboard.server.testing.Recorder;
 import io.switchboard.server.testing.TestClient;
 import io.switchboard.server.testing.TestCluster;
@@ -137,30 +137,7 @@ class RedisClusterIT {
 
     @Test
     void aClientRecoversOnTheOtherNodeFromTheMasterThatHoldsItsRooms() {
-        TestClient writer = cluster.node(1).connect("writer");
-        TestClient reader = cluster.node(0).connect("reader");
-        List<StreamPosition> seen = new ArrayList<>();
-        for (int i = 0; i < ROOMS; i++) {
-            reader.client().join(room(i)).join();
-            writer.client().join(room(i)).join();
-            writer.client().publish(room(i), "before").join();
-        }
-        for (int i = 0; i < ROOMS; i++) {
-            reader.recorder().awaitMessages(room(i), 1);
-            seen.add(reader.client().position(room(i)));
-        }
-        reader.client().close();
-        for (int i = 0; i < ROOMS; i++) {
-            writer.client().publish(room(i), "while away").join();
-        }
-
-        TestClient back = cluster.node(1).connect("reader");
-        for (int i = 0; i < ROOMS; i++) {
-            Events.Joined joined = back.client().join(room(i), seen.get(i)).join();
-            assertThat(joined.recovered()).as(room(i)).isTrue();
-            assertThat(back.recorder().awaitMessages(room(i), 1)).extracting(m -> m.content().asText())
-                    .containsExactly("while away");
-        }
+        ClusterScenarios.aReaderRecoversOnTheOtherNode(cluster.node(0), cluster.node(1), ROOMS);
     }
 
     @Test
