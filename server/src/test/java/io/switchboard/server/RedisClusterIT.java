@@ -30,7 +30,8 @@ class RedisClusterIT {
     private static final int MESSAGES = 20;
 
     @RegisterExtension
-    final TestCluster cluster = TestCluster.onRedisCluster(2, 3);
+    // No command budget: the test publishes many messages at once on purpose.
+    final TestCluster cluster = TestCluster.onRedisCluster(2, 3, b -> b.commandRate(0, 1));
 
     private static String room(int i) {
         return "room-" + i;

@@ -231,7 +231,8 @@ class RedisBrokerBatchingIT {
         // Once the window has passed, the key publishes again.
         await().atMost(Duration.ofSeconds(10)).until(() -> broker.publish(lobby, frame, HistoryOptions.DEFAULT, "k")
                 .toCompletableFuture().join().offset() == 3);
-        assertThat(delivered.get(room(0))).hasSize(3);
+        await().atMost(Duration.ofSeconds(5)).until(() -> delivered.get(room(0)).size() == 3);
+        assertThat(delivered.get(room(0))).extracting(f -> FrameTemplate.offsetOf(bytes(f))).containsExactly(1L, 2L, 3L);
     }
 
     /** Script calls so far, over every Redis server. */

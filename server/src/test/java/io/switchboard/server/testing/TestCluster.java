@@ -39,9 +39,9 @@ public final class TestCluster implements BeforeEachCallback, AfterEachCallback 
         this.settings = settings;
     }
 
-    /** {@code size} nodes on a Redis Cluster of {@code masters} masters. */
-    public static TestCluster onRedisCluster(int size, int masters) {
-        return new TestCluster(size, masters, b -> { });
+    /** {@code size} nodes on a Redis Cluster of {@code masters} masters, with some settings changed. */
+    public static TestCluster onRedisCluster(int size, int masters, Consumer<ServerConfig.Builder> settings) {
+        return new TestCluster(size, masters, settings);
     }
 
     @Override
