@@ -79,6 +79,23 @@ final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits up to {@code seconds} for the process to exit; if it does not, fails with what it
+     * printed and where its threads are (a thread dump), so that a stop that hangs can be told
+     * apart from a slow one.
+     */
+    void assertExitsWithin(int seconds) throws InterruptedException, java.io.IOException {
+        if (process.waitFor(seconds, TimeUnit.SECONDS)) {
+            return;
+        }
+        Process dump = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid()), "Thread.print").redirectErrorStream(true).start();
+        String threads = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        dump.waitFor(20, TimeUnit.SECONDS);
+        throw new AssertionError("node did not exit within " + seconds + " s; it printed:\n"
+                + String.join("\n", output()) + "\nits threads:\n" + threads);
+    }
+
     /** Everything printed, once the process has exited and its output is read to the end. */
     List<String> outputAfterExit() throws InterruptedException {
         process.waitFor(20, TimeUnit.SECONDS);
