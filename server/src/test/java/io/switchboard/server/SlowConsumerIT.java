@@ -19,8 +19,9 @@ class SlowConsumerIT {
     /** Far more than socket buffers and the 1 MiB queue together can hold. */
     private static final int MAX_MESSAGES = 4000;
 
+    /** No command budget: the publisher sends bursts until the socket buffers fill, however large they are. */
     @RegisterExtension
-    final TestNode node = new TestNode(b -> b.closeTimeout(Duration.ofSeconds(60)));
+    final TestNode node = new TestNode(b -> b.closeTimeout(Duration.ofSeconds(60)).commandRate(0, 1));
 
     @Test
     void aClientThatStopsReadingIsClosedWith4008WhileTheOthersKeepReceiving() {
