@@ -82,14 +82,23 @@ function openWebSocket(params, events) {
 }
 
 /**
+ * The request headers of `POST` and `DELETE /session/{id}`: a secure node serves a session only
+ * to its user, proven by the same token.
+ * @param {LinkParams} params
+ */
+function sessionHeaders({ token }) {
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+/**
  * Sends the commands of an SSE or long-polling session as `POST /session/{id}`, one request at
  * a time so that the server serves them in order, batching those queued meanwhile.
- * @param {string} base
+ * @param {LinkParams} params
  * @param {() => string} session the session id, read when a request goes
  * @param {(frame: object) => void} reply takes each frame of `{"replies": [...]}`
  * @param {(how: CloseInfo) => void} fail ends the link when a request fails
  */
-function commandPoster(base, session, reply, fail) {
+function commandPoster(params, session, reply, fail) {
   const queue = [];
   let busy = false;
   async function flush() {
@@ -97,9 +106,9 @@ function commandPoster(base, session, reply, fail) {
     busy = true;
     const batch = queue.splice(0, MAX_COMMANDS_PER_POST);
     try {
-      const response = await fetch(new URL(`/session/${encodeURIComponent(session())}`, base), {
+      const response = await fetch(new URL(`/session/${encodeURIComponent(session())}`, params.base), {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...sessionHeaders(params) },
         body: JSON.stringify(batch),
       });
       if (!response.ok) throw httpError(response);
@@ -118,9 +127,10 @@ function commandPoster(base, session, reply, fail) {
 }
 
 /** Ends an HTTP session (`DELETE /session/{id}`), best effort, also while the page unloads. */
-function deleteSession(base, session) {
-  fetch(new URL(`/session/${encodeURIComponent(session)}`, base), { method: 'DELETE', keepalive: true })
-    .catch(() => {});
+function deleteSession(params, session) {
+  fetch(new URL(`/session/${encodeURIComponent(session)}`, params.base),
+    { method: 'DELETE', keepalive: true, headers: sessionHeaders(params) })
+    .catch((error) => console.debug('switchboard: ending the session failed', error));
 }
 
 /** @param {Response} response */
@@ -145,10 +155,10 @@ function openSse(params, events) {
     if (ended) return;
     ended = true;
     source.close();
-    if (release && session) deleteSession(params.base, session);
+    if (release && session) deleteSession(params, session);
     events.closed(how);
   };
-  const send = commandPoster(params.base, () => session, events.frame, end);
+  const send = commandPoster(params, () => session, events.frame, end);
 
   function onEvent(event) {
     const frame = parseFrame(event.data);
@@ -202,10 +212,10 @@ function openPoll(params, events) {
     if (ended) return;
     ended = true;
     aborter.abort();
-    if (release && session) deleteSession(params.base, session);
+    if (release && session) deleteSession(params, session);
     events.closed(how);
   };
-  const send = commandPoster(params.base, () => session, events.frame, end);
+  const send = commandPoster(params, () => session, events.frame, end);
 
   async function get(url) {
     const response = await fetch(url, { signal: aborter.signal, cache: 'no-store' });
@@ -222,7 +232,7 @@ function openPoll(params, events) {
         if (frame.type === 'disconnect') end({ code: frame.code, reason: frame.reason }, false);
         if (ended) return;
       }
-      const next = new URL('/poll', params.base);
+      const next = endpoint(params, 'poll');
       next.searchParams.set('session', session);
       next.searchParams.set('ack', String(body.seq));
       body = await get(next);

@@ -2,13 +2,17 @@ package io.switchboard.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.server.config.JwtSettings;
 import io.switchboard.server.testing.BrowserScript;
+import io.switchboard.server.testing.Recorder;
 import io.switchboard.server.testing.TestCluster;
 import io.switchboard.server.testing.TestNode;
+import io.switchboard.server.testing.Tokens;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -63,6 +67,22 @@ class BrowserIT {
             String output = BrowserScript.run("chat.e2e.mjs", "http://127.0.0.1:" + node.port());
             assertThat(output).contains("over websocket", "over sse (blocked in the browser: websocket)",
                     "over poll (blocked in the browser: websocket, sse)");
+        }
+    }
+
+    @Nested
+    class SecureNode {
+        @RegisterExtension
+        final TestNode node = new TestNode(b -> b.jwt(new JwtSettings(List.of(Tokens.SECRET), List.of(), null, null, null,
+                Duration.ofSeconds(1))).apiKey("ops", API_KEY));
+
+        @Test
+        void theSdkProvesItsUserOnEveryRequestOfAnSseOrLongPollingSession() {
+            String output = BrowserScript.run("sdk-secure.e2e.mjs", "http://127.0.0.1:" + node.port(),
+                    Tokens.hs256("secure-user"));
+            assertThat(output).contains("sse: session", "poll: session");
+            // close() ended both sessions with an authorized DELETE, long before they would expire.
+            Recorder.until(() -> node.hubStats().sessions() == 0);
         }
     }
 

@@ -70,8 +70,13 @@ public final class StreamEndpoints {
     public void sse(ChannelHandlerContext ctx, FullHttpRequest request, String pathUser) {
         Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
         String token = first(query, "session");
-        Identity user = admit(ctx, request, pathUser, sessions.get(token));
+        BufferedConnection named = sessions.get(token);
+        Identity user = admit(ctx, request, pathUser, named);
         if (user == null) {
+            return;
+        }
+        if (named != null && named.mode() == BufferedConnection.Mode.SSE && !owns(named, user.userId())) {
+            HttpResponses.problem(ctx, request, HttpResponseStatus.FORBIDDEN, "the session belongs to another user");
             return;
         }
         ConnectionLimits.Ticket ticket = ticket(ctx, request, user);
@@ -89,7 +94,7 @@ public final class StreamEndpoints {
         channel.writeAndFlush(response);
 
         BufferedConnection existing = sessions.get(token);
-        if (existing != null && existing.mode() == BufferedConnection.Mode.SSE && owns(existing, user.userId())) {
+        if (existing != null && existing.mode() == BufferedConnection.Mode.SSE) {
             existing.eventLoop().execute(() -> {
                 if (existing.session().isOpen() && existing.attachStream(channel, lastEventId)) {
                     // The stream carries a session that holds a ticket already.
@@ -175,13 +180,18 @@ public final class StreamEndpoints {
             HttpResponses.problem(ctx, request, e.status, e.getMessage());
             return;
         }
+        Caller caller = caller(ctx, request);
+        if (caller == null) {
+            return;
+        }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         CompletionStage<SessionAnswer> answer;
         String owner = StreamSessions.owner(token);
         if (sessions.get(token) != null || owner == null || owner.equals(sessions.nodeId())) {
-            answer = serve(token, post, commands);
+            answer = serve(token, caller.userId(), post, commands);
         } else {
-            answer = node.requestNode(owner, remoteRequest(token, post, commands)).thenApply(SessionAnswer::parse);
+            answer = node.requestNode(owner, remoteRequest(token, caller.userId(), post, commands))
+                    .thenApply(SessionAnswer::parse);
         }
         answer.whenComplete((served, failure) -> {
             if (failure != null) {
@@ -190,17 +200,26 @@ public final class StreamEndpoints {
             } else if (served.status == 404) {
                 HttpResponses.send(ctx, keepAlive, HttpResponses.problemResponse(HttpResponseStatus.NOT_FOUND,
                         "no session " + token + ": it ended or expired"));
+            } else if (served.status == 403) {
+                HttpResponses.send(ctx, keepAlive, HttpResponses.problemResponse(HttpResponseStatus.FORBIDDEN,
+                        "the session belongs to another user"));
             } else {
                 answerJson(ctx, keepAlive, HttpResponseStatus.valueOf(served.status), served.body);
             }
         });
     }
 
-    /** Serves a session request here: the session must be one of this node's. */
-    private CompletionStage<SessionAnswer> serve(String token, boolean post, List<byte[]> commands) {
+    /**
+     * Serves a session request here: the session must be one of this node's, and of
+     * {@code userId} when that is not {@code null} (a caller with a token).
+     */
+    private CompletionStage<SessionAnswer> serve(String token, String userId, boolean post, List<byte[]> commands) {
         BufferedConnection connection = sessions.get(token);
         if (connection == null) {
             return CompletableFuture.completedFuture(new SessionAnswer(404, new byte[0]));
+        }
+        if (userId != null && !owns(connection, userId)) {
+            return CompletableFuture.completedFuture(new SessionAnswer(403, new byte[0]));
         }
         Session session = connection.session();
         if (!post) {
@@ -223,12 +242,17 @@ public final class StreamEndpoints {
         }
         List<byte[]> commands = new ArrayList<>();
         asked.path("commands").forEach(c -> commands.add(c.toString().getBytes(StandardCharsets.UTF_8)));
-        return serve(asked.path("session").asText(), asked.path("post").asBoolean(), commands)
+        JsonNode user = asked.path("user");
+        return serve(asked.path("session").asText(), user.isTextual() ? user.asText() : null,
+                asked.path("post").asBoolean(), commands)
                 .thenApply(SessionAnswer::toBytes);
     }
 
-    private static byte[] remoteRequest(String token, boolean post, List<byte[]> commands) {
+    private static byte[] remoteRequest(String token, String userId, boolean post, List<byte[]> commands) {
         var request = Json.mapper().createObjectNode().put("session", token).put("post", post);
+        if (userId != null) {
+            request.put("user", userId);
+        }
         var array = request.putArray("commands");
         for (byte[] command : commands) {
             try {
@@ -289,8 +313,9 @@ public final class StreamEndpoints {
 
     /**
      * Who the client is; answers the request itself (and returns null) when it may not connect.
-     * A request naming an existing session of its own and no user is that session's user: the
-     * session id is an unguessable secret bound to its user.
+     * On a secure node every request proves its user with a token, also when it names a session
+     * (whose user the caller then checks). On an insecure node, where any client may claim any
+     * user, a request naming an existing session and no user is that session's user.
      */
     private Identity admit(ChannelHandlerContext ctx, FullHttpRequest request, String pathUser,
                            BufferedConnection session) {
@@ -307,7 +332,7 @@ public final class StreamEndpoints {
             HttpResponses.problem(ctx, request, HttpResponseStatus.FORBIDDEN, badOrigin);
             return null;
         }
-        if (pathUser == null && session != null && session.session() != null) {
+        if (!authenticator.isSecure() && pathUser == null && session != null && session.session() != null) {
             return session.session().identity();
         }
         try {
@@ -323,6 +348,34 @@ public final class StreamEndpoints {
                     e.forbidden() ? HttpResponseStatus.FORBIDDEN : HttpResponseStatus.UNAUTHORIZED, e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * Who sends a {@code POST} or {@code DELETE /session/{id}}: on a secure node the user of the
+     * request's token (answering 401 or 403 itself, and returning null, without a valid one); on
+     * an insecure node anyone holding the session id, as anyone may claim any user there.
+     */
+    private Caller caller(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!authenticator.isSecure()) {
+            return new Caller(null);
+        }
+        try {
+            Optional<Identity> identity = authenticator.authenticate(request, null);
+            if (identity.isEmpty()) {
+                HttpResponses.problem(ctx, request, HttpResponseStatus.UNAUTHORIZED,
+                        "send the session user's token: 'Authorization: Bearer <token>' or '?token=<token>'");
+                return null;
+            }
+            return new Caller(identity.get().userId());
+        } catch (AuthenticationException e) {
+            HttpResponses.problem(ctx, request,
+                    e.forbidden() ? HttpResponseStatus.FORBIDDEN : HttpResponseStatus.UNAUTHORIZED, e.getMessage());
+            return null;
+        }
+    }
+
+    /** The user a session request is checked against; {@code null}: not checked (insecure mode). */
+    private record Caller(String userId) {
     }
 
     /** A place for a new session of {@code user}; answers 429 (and returns null) over a limit. */
