@@ -222,11 +222,15 @@ public final class SwitchboardClient implements AutoCloseable {
 
     /**
      * Hands the server a fresh token for this connection before the current one expires;
-     * completes with the new expiry. The token must be for the same user.
+     * completes with the new expiry. The token must be for the same user. Rooms it no longer
+     * grants are left on the server at once (its ack lists them), and are not rejoined later.
      */
     public CompletableFuture<java.time.Instant> refresh(String token) {
-        return request(command("refresh").put("token", token))
-                .thenApply(ack -> java.time.Instant.ofEpochSecond(ack.path("expires_at").asLong()));
+        return request(command("refresh").put("token", token)).thenApply(ack -> {
+            // Rooms the new token does not grant were left by the server: not rejoined later.
+            ack.path("left_rooms").forEach(room -> recovery.forget(room.asText()));
+            return java.time.Instant.ofEpochSecond(ack.path("expires_at").asLong());
+        });
     }
 
     /** Round trip to the server; completes on its {@code pong}. */

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.client.Events;
 import io.switchboard.client.SwitchboardClient;
 import io.switchboard.client.SwitchboardException;
 import io.switchboard.server.config.JwtSettings;
 import io.switchboard.server.config.RoomPolicy;
 import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.Recorder;
 import io.switchboard.server.testing.TestClient;
 import io.switchboard.server.testing.TestNode;
 import io.switchboard.server.testing.Tokens;
@@ -59,6 +62,39 @@ class RoomAccessIT {
         vip.client().publish("$vip:lounge", "welcome").join();
         assertThat(vip.recorder().awaitMessages("$vip:lounge", 1)).hasSize(1);
         assertThat(guest.recorder().messages("$vip:lounge")).isEmpty();
+    }
+
+    @Test
+    void aRefreshedTokenThatNoLongerGrantsARoomTakesTheConnectionOutOfIt() {
+        TestClient alice = connect("alice", "$vip:*", "$staff:*");
+        TestClient watcher = connect("watcher", "$staff:*", "$vip:*");
+        for (String room : List.of("$vip:lounge", "$staff:desk", "lobby")) {
+            alice.client().join(room).join();
+            watcher.client().join(room).join();
+        }
+
+        alice.client().refresh(Tokens.hs256("alice", c -> c.claim("rooms", List.of("$vip:*")))).join();
+        JsonNode ack = alice.recorder().awaitFrame(f -> f.has("left_rooms"));
+        assertThat(ack.path("left_rooms")).extracting(JsonNode::asText).containsExactly("$staff:desk");
+
+        Recorder.until(() -> watcher.recorder().memberships().contains(new Events.Membership("$staff:desk", "alice", false)));
+        assertThat(errorCode(alice.client().publish("$staff:desk", "still here?"))).isEqualTo("forbidden");
+        assertThat(errorCode(alice.client().join("$staff:desk"))).isEqualTo("forbidden");
+        assertThat(alice.client().position("$staff:desk")).as("not rejoined on a reconnect").isNull();
+        watcher.client().publish("$staff:desk", "staff only").join();
+        watcher.client().publish("$vip:lounge", "vips").join();
+        watcher.client().publish("lobby", "everyone").join();
+        assertThat(alice.recorder().awaitMessages("$vip:lounge", 1)).hasSize(1);
+        assertThat(alice.recorder().awaitMessages("lobby", 1)).hasSize(1);
+        assertThat(alice.recorder().messages("$staff:desk")).isEmpty();
+        assertThat(watcher.client().presence("$staff:desk").join()).extracting(Events.Member::userId)
+                .containsExactly("watcher");
+
+        // A refresh that keeps every grant leaves nothing.
+        alice.client().refresh(Tokens.hs256("alice", c -> c.claim("rooms", List.of("$vip:*")))).join();
+        Recorder.until(() -> alice.recorder().frames("ack").stream().filter(f -> f.has("left_rooms")).count() == 2);
+        assertThat(alice.recorder().frames("ack").stream().filter(f -> f.has("left_rooms")).toList().get(1)
+                .path("left_rooms")).isEmpty();
     }
 
     @Test

@@ -299,6 +299,7 @@ public final class ProtoFrames {
         if (frame.has("expires_at")) {
             ack.setExpiresAt(frame.get("expires_at").asLong());
         }
+        frame.path("left_rooms").forEach(room -> ack.addLeftRooms(room.asText()));
         for (JsonNode member : frame.path("members")) {
             ack.addMembers(Member.newBuilder().setUserId(member.path("user_id").asText())
                     .setConnections(member.path("connections").asInt()));
@@ -332,7 +333,10 @@ public final class ProtoFrames {
             json.put("recovered", ack.getRecovered());
         }
         if (ack.hasExpiresAt()) {
+            // A refresh's ack: its left rooms, none included.
             json.put("expires_at", ack.getExpiresAt());
+            ArrayNode left = json.putArray("left_rooms");
+            ack.getLeftRoomsList().forEach(left::add);
         }
         if (ack.getMembersCount() > 0) {
             ArrayNode members = json.putArray("members");

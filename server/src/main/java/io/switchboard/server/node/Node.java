@@ -466,7 +466,17 @@ public final class Node implements CommandHandler {
             return failed(ErrorCode.FORBIDDEN, "the token is for another user than this connection's");
         }
         session.identity(fresh);
-        return CompletableFuture.completedFuture(Reply.ack(fields().put("expires_at", fresh.expiresAt().getEpochSecond())));
+        // Rooms the new token no longer grants are left at once, as if the client had left them.
+        ObjectNode ack = fields().put("expires_at", fresh.expiresAt().getEpochSecond());
+        ArrayNode left = ack.putArray("left_rooms");
+        List<CompletableFuture<Void>> leaving = new ArrayList<>();
+        for (String room : List.copyOf(session.rooms())) {
+            if (access.joinDenied(fresh, room) != null) {
+                left.add(room);
+                leaving.add(leave(session, room).toCompletableFuture());
+            }
+        }
+        return CompletableFuture.allOf(leaving.toArray(CompletableFuture[]::new)).thenApply(v -> Reply.ack(ack));
     }
 
     private static Reply joinAck(String room, StreamPosition position, Boolean recovered) {
