@@ -47,6 +47,25 @@ class BrowserIT {
             assertThat(get(http, "/admin").body()).contains("<script type=\"module\" src=\"/admin/admin.js\">");
         }
 
+        @Test
+        void theIconIsServedAndLinkedFromThePages() throws Exception {
+            HttpClient http = HttpClient.newHttpClient();
+            // Browsers ask for it on any page that links no icon: /healthz, say, or an API answer.
+            HttpResponse<byte[]> ico = http.send(HttpRequest.newBuilder(node.httpUri("/favicon.ico")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(ico.statusCode()).isEqualTo(200);
+            assertThat(ico.headers().firstValue("content-type")).hasValue("image/vnd.microsoft.icon");
+            assertThat(ico.body()).startsWith(0, 0, 1, 0); // an ICO file's header: reserved 0, type 1 (icon)
+            HttpResponse<String> svg = get(http, "/favicon.svg");
+            assertThat(svg.statusCode()).isEqualTo(200);
+            assertThat(svg.headers().firstValue("content-type")).hasValue("image/svg+xml");
+            assertThat(svg.body()).startsWith("<svg ");
+            for (String path : new String[] {"/", "/admin"}) {
+                assertThat(get(http, path).body()).as(path)
+                        .contains("<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">");
+            }
+        }
+
         private HttpResponse<String> get(HttpClient http, String path) throws Exception {
             return http.send(HttpRequest.newBuilder(node.httpUri(path)).build(), HttpResponse.BodyHandlers.ofString());
         }

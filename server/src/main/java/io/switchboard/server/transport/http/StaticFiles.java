@@ -13,10 +13,11 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
- * The web pages and the browser SDK, served from the server's own resources: read once at
- * start-up, answered from memory. Revalidated by browsers each time ({@code no-cache}), so a
- * new server version is picked up at once. The admin dashboard gets a strict content security
- * policy: it handles an API key, so it runs only its own script and talks only to its node.
+ * The web pages, their icon and the browser SDK, served from the server's own resources: read
+ * once at start-up, answered from memory. Revalidated by browsers each time ({@code no-cache}),
+ * so a new server version is picked up at once. The admin dashboard gets a strict content
+ * security policy: it handles an API key, so it runs only its own script and talks only to its
+ * node.
  */
 public final class StaticFiles {
     private static final String ADMIN_POLICY = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -28,6 +29,8 @@ public final class StaticFiles {
 
     private static final Map<String, File> FILES = Map.of(
             "/", new File("web/index.html", "text/html; charset=utf-8", null),
+            "/favicon.svg", new File("web/favicon.svg", "image/svg+xml", null),
+            "/favicon.ico", new File("web/favicon.ico", "image/vnd.microsoft.icon", null),
             "/js/switchboard.js", new File("web/switchboard.js", "text/javascript; charset=utf-8", null),
             "/js/switchboard.d.ts", new File("web/switchboard.d.ts", "text/plain; charset=utf-8", null),
             "/admin", new File("web/admin.html", "text/html; charset=utf-8", ADMIN_POLICY),
