@@ -71,6 +71,14 @@ class BrowserIT {
         }
 
         @Test
+        void theDemoChatFitsTheViewportFrom800To1920PxWideAndItsIconsLoad() {
+            String output = BrowserScript.run("layout.e2e.mjs", "http://127.0.0.1:" + node.port());
+            assertThat(output).contains("at 800 px nothing lies outside", "at 1280 px nothing lies outside",
+                    "at 1440 px nothing lies outside", "at 1600 px nothing lies outside",
+                    "at 1920 px nothing lies outside", "the icons of / load", "the icons of /admin load");
+        }
+
+        @Test
         void theSdkAnswersPromisesOverEveryTransportAndBacksOffWithJitter() {
             String output = BrowserScript.run("sdk.e2e.mjs", "http://127.0.0.1:" + node.port());
             assertThat(output).contains("websocket: acks resolve", "sse: acks resolve", "poll: acks resolve",
