@@ -2,13 +2,16 @@ package io.switchboard.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.server.config.JwtSettings;
 import io.switchboard.server.testing.BrowserScript;
 import io.switchboard.server.testing.TestCluster;
 import io.switchboard.server.testing.TestNode;
+import io.switchboard.server.testing.Tokens;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,6 +48,8 @@ class BrowserIT {
                                 "connect-src 'self'", "frame-ancestors 'none'"));
             }
             assertThat(get(http, "/admin").body()).contains("<script type=\"module\" src=\"/admin/admin.js\">");
+            // On a node in insecure mode, the demo chat lets users in without a token.
+            assertThat(page.body()).contains("<meta name=\"switchboard-token\" content=\"optional\">");
         }
 
         @Test
@@ -90,6 +95,21 @@ class BrowserIT {
             String output = BrowserScript.run("chat.e2e.mjs", "http://127.0.0.1:" + node.port());
             assertThat(output).contains("over websocket", "over sse (blocked in the browser: websocket)",
                     "over poll (blocked in the browser: websocket, sse)");
+        }
+    }
+
+    @Nested
+    class SecureNode {
+        @RegisterExtension
+        final TestNode node = new TestNode(b -> b.jwt(
+                new JwtSettings(List.of(Tokens.SECRET), List.of(), null, null, null, Duration.ofSeconds(1))));
+
+        @Test
+        void theDemoChatSaysTokenRequiredAtOnceWithoutATokenAndConnectsWithOne() {
+            String output = BrowserScript.run("token.e2e.mjs", "http://127.0.0.1:" + node.port(), Tokens.hs256("alice"));
+            assertThat(output).contains("opened without a token, the page says \"token required\" at once",
+                    "connecting from the form without a token, the page says \"token required\" at once",
+                    "with a token, the page connects");
         }
     }
 
