@@ -17,8 +17,10 @@ export function launch() {
  * the browser ('websocket', 'sse'), so the SDK must fall back by itself. Waits until the page is
  * connected (over {@code expect}, when given) and has joined {@code room}.
  */
-export async function chatPage(browser, base, user, { room, transports, blocked = [], expect } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+export async function chatPage(browser, base, user, {
+  room, transports, blocked = [], expect, viewport = { width: 1100, height: 700 },
+} = {}) {
+  const context = await browser.newContext({ viewport });
   if (blocked.includes('websocket')) {
     await context.routeWebSocket(/\/ws(\/|\?|$)/, (ws) => ws.close({ code: 1008, reason: 'blocked by the test' }));
   }

@@ -134,7 +134,7 @@ public final class SwitchboardServer implements AutoCloseable {
             ApiKeys apiKeys = new ApiKeys(config.apiKeys(), authenticator.isSecure());
             ServerApi api = new ServerApi(node, apiLimiter, apiKeys);
             SslContext tls = TlsContexts.server(config);
-            StaticFiles files = new StaticFiles();
+            StaticFiles files = new StaticFiles(authenticator.isSecure());
             int queue = config.outboundQueueBytes();
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(loops.group())

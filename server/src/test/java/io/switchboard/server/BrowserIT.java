@@ -49,10 +49,39 @@ class BrowserIT {
                                 "connect-src 'self'", "frame-ancestors 'none'"));
             }
             assertThat(get(http, "/admin").body()).contains("<script type=\"module\" src=\"/admin/admin.js\">");
+            // On a node in insecure mode, the demo chat lets users in without a token.
+            assertThat(page.body()).contains("<meta name=\"switchboard-token\" content=\"optional\">");
+        }
+
+        @Test
+        void theIconIsServedAndLinkedFromThePages() throws Exception {
+            HttpClient http = HttpClient.newHttpClient();
+            // Browsers ask for it on any page that links no icon: /healthz, say, or an API answer.
+            HttpResponse<byte[]> ico = http.send(HttpRequest.newBuilder(node.httpUri("/favicon.ico")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(ico.statusCode()).isEqualTo(200);
+            assertThat(ico.headers().firstValue("content-type")).hasValue("image/vnd.microsoft.icon");
+            assertThat(ico.body()).startsWith(0, 0, 1, 0); // an ICO file's header: reserved 0, type 1 (icon)
+            HttpResponse<String> svg = get(http, "/favicon.svg");
+            assertThat(svg.statusCode()).isEqualTo(200);
+            assertThat(svg.headers().firstValue("content-type")).hasValue("image/svg+xml");
+            assertThat(svg.body()).startsWith("<svg ");
+            for (String path : new String[] {"/", "/admin"}) {
+                assertThat(get(http, path).body()).as(path)
+                        .contains("<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">");
+            }
         }
 
         private HttpResponse<String> get(HttpClient http, String path) throws Exception {
             return http.send(HttpRequest.newBuilder(node.httpUri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        @Test
+        void theDemoChatFitsTheViewportFrom800To1920PxWideAndItsIconsLoad() {
+            String output = BrowserScript.run("layout.e2e.mjs", "http://127.0.0.1:" + node.port());
+            assertThat(output).contains("at 800 px nothing lies outside", "at 1280 px nothing lies outside",
+                    "at 1440 px nothing lies outside", "at 1600 px nothing lies outside",
+                    "at 1920 px nothing lies outside", "the icons of / load", "the icons of /admin load");
         }
 
         @Test
@@ -83,6 +112,14 @@ class BrowserIT {
             assertThat(output).contains("sse: session", "poll: session");
             // close() ended both sessions with an authorized DELETE, long before they would expire.
             Recorder.until(() -> node.hubStats().sessions() == 0);
+        }
+
+        @Test
+        void theDemoChatSaysTokenRequiredAtOnceWithoutATokenAndConnectsWithOne() {
+            String output = BrowserScript.run("token.e2e.mjs", "http://127.0.0.1:" + node.port(), Tokens.hs256("alice"));
+            assertThat(output).contains("opened without a token, the page says \"token required\" at once",
+                    "connecting from the form without a token, the page says \"token required\" at once",
+                    "with a token, the page connects");
         }
     }
 
