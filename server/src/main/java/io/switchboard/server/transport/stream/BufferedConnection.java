@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -26,6 +28,11 @@ import java.util.function.Consumer;
  * window of them for a resume; long-polling answers each poll with what came after its
  * acknowledgement, and keeps frames until they are acknowledged. The session outlives the HTTP
  * requests that carry it, for a while. Touched only on its event loop.
+ *
+ * <p>A client that stops reading is a slow consumer once more than the outbound bound waits for
+ * it: frames written to its stream but not yet on the wire (SSE), or frames it has not
+ * acknowledged (long-polling). Either way it gets the {@code disconnect} frame after the frames
+ * before it: on the stream, or in the answer to its next poll.
  */
 final class BufferedConnection implements Connection {
     /** How frames leave the buffer. */
@@ -39,10 +46,13 @@ final class BufferedConnection implements Connection {
     private final Consumer<BufferedConnection> onEnd;
     private final Boolean resumed;
     private final ArrayDeque<Buffered> frames = new ArrayDeque<>();
+    /** Bytes written to the attached stream whose writes have not completed (on the stream's loop). */
+    private AtomicLong unsentBytes = new AtomicLong();
     private Session session;
     private long seq;
     private long bufferedBytes;
     private boolean closing;
+    private boolean expired;
     private boolean ended;
     private ScheduledFuture<?> expiry;
     // SSE: the stream now carrying the session, if any, and its heartbeat.
@@ -89,9 +99,10 @@ final class BufferedConnection implements Connection {
         detachStream();
         cancelExpiry();
         stream = channel;
+        unsentBytes = new AtomicLong();
         for (Buffered frame : frames) {
             if (frame.seq > lastEventId) {
-                stream.write(event(frame));
+                writeEvent(frame);
             }
         }
         stream.flush();
@@ -118,9 +129,14 @@ final class BufferedConnection implements Connection {
         stream = null;
     }
 
-    private static DefaultHttpContent event(Buffered frame) {
+    /** Writes {@code frame} to the stream as an event, counted until it is on the wire. */
+    private void writeEvent(Buffered frame) {
         byte[] head = ("id: " + frame.seq + "\ndata: ").getBytes(StandardCharsets.US_ASCII);
-        return new DefaultHttpContent(Unpooled.wrappedBuffer(head, frame.json, new byte[] {'\n', '\n'}));
+        DefaultHttpContent event = new DefaultHttpContent(Unpooled.wrappedBuffer(head, frame.json, new byte[] {'\n', '\n'}));
+        long size = event.content().readableBytes();
+        AtomicLong unsent = unsentBytes;
+        unsent.addAndGet(size);
+        stream.write(event).addListener(f -> unsent.addAndGet(-size));
     }
 
     // --- long-polling ---
@@ -133,12 +149,18 @@ final class BufferedConnection implements Connection {
         while (!frames.isEmpty() && frames.peekFirst().seq <= ack) {
             bufferedBytes -= frames.removeFirst().json.length;
         }
+        if (ended) {
+            // The session is over: this poll takes its last frames, the disconnect among them.
+            answer.accept(pollBody(ack));
+            forget();
+            return;
+        }
         expireIn(settings.hold());
         if (poll != null) {
             poll.answer(pollBody(poll.ack));
         }
         poll = new PendingPoll(ack, answer);
-        if (hasFramesAfter(ack) || ended) {
+        if (hasFramesAfter(ack)) {
             answerPoll();
             return;
         }
@@ -193,7 +215,7 @@ final class BufferedConnection implements Connection {
         frames.addLast(frame);
         bufferedBytes += json.length;
         if (mode == Mode.SSE && stream != null) {
-            stream.write(event(frame));
+            writeEvent(frame);
             trimWindow();
         }
     }
@@ -208,6 +230,7 @@ final class BufferedConnection implements Connection {
     private void expireIn(Duration after) {
         cancelExpiry();
         expiry = loop.schedule(() -> {
+            expired = true;
             if (session != null && session.isOpen()) {
                 session.close(CloseCodes.GOING_AWAY, "session expired", true);
             } else {
@@ -232,15 +255,41 @@ final class BufferedConnection implements Connection {
         if (stream != null) {
             Channel ending = stream;
             detachStream();
-            ending.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            endStream(ending);
         }
+        boolean unread = mode == Mode.POLL && poll == null && !frames.isEmpty() && !expired;
         if (poll != null) {
             answerPoll();
         }
-        onEnd.accept(this);
+        if (unread) {
+            // Not polling now (a slow consumer, say): the next poll gets the last frames, for a while.
+            expiry = loop.schedule(this::forget, settings.hold().toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            forget();
+        }
         if (session != null) {
             session.end();
         }
+    }
+
+    /** Ends the stream after its last frames; cuts it when they have not left within the close timeout. */
+    private void endStream(Channel ending) {
+        ChannelFuture last = ending.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        if (last.isDone()) {
+            return;
+        }
+        ScheduledFuture<?> cut = ending.eventLoop().schedule(() -> {
+            if (!last.isDone()) {
+                ending.close();
+            }
+        }, settings.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        last.addListener(f -> cut.cancel(false));
+    }
+
+    /** Takes the session off the node's list: later requests naming it get 404. */
+    private void forget() {
+        cancelExpiry();
+        onEnd.accept(this);
     }
 
     // --- Connection ---
@@ -294,6 +343,9 @@ final class BufferedConnection implements Connection {
 
     @Override
     public boolean isOverLimit() {
+        if (mode == Mode.SSE && stream != null) {
+            return unsentBytes.get() > settings.bufferBytes();
+        }
         return bufferedBytes > settings.bufferBytes();
     }
 

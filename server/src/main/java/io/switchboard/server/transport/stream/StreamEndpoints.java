@@ -60,7 +60,7 @@ public final class StreamEndpoints {
         this.limits = limits;
         this.origins = new OriginCheck(config.allowedOrigins());
         StreamSettings settings = new StreamSettings(config.sessionHold(), config.sseHeartbeat(), config.pollWait(),
-                config.outboundQueueBytes(), Math.min(256 * 1024, config.outboundQueueBytes()));
+                config.outboundQueueBytes(), Math.min(256 * 1024, config.outboundQueueBytes()), config.closeTimeout());
         this.sessions = new StreamSessions(config.nodeId(), settings);
         this.pollWait = config.pollWait();
         node.answerNodeRequests(this::answerRemote);
