@@ -29,7 +29,13 @@ public final class CommandDecoder {
     }
 
     public Command decode(byte[] utf8) throws FrameException {
-        JsonNode frame = parse(utf8);
+        JsonNode frame;
+        try {
+            frame = parse(utf8);
+        } catch (FrameException e) {
+            // Refused as a whole (too deep, a number too long): still answered with its id, when it has a good one.
+            throw e.withId(FrameIds.scan(utf8));
+        }
         if (!frame.isObject()) {
             throw new FrameException(ErrorCode.BAD_REQUEST, "a frame must be a JSON object");
         }
@@ -49,8 +55,15 @@ public final class CommandDecoder {
             }
             return node;
         } catch (StreamConstraintsException e) {
-            throw new FrameException(ErrorCode.BAD_REQUEST,
-                    "JSON nested deeper than " + maxDepth + " levels");
+            String why = e.getOriginalMessage();
+            if (why.startsWith("Number value length")) {
+                throw new FrameException(ErrorCode.BAD_REQUEST,
+                        "a number longer than " + Json.MAX_NUMBER_LENGTH + " characters");
+            }
+            if (why.contains("nesting depth")) {
+                throw new FrameException(ErrorCode.BAD_REQUEST, "JSON nested deeper than " + maxDepth + " levels");
+            }
+            throw new FrameException(ErrorCode.BAD_REQUEST, "the frame is over a limit: " + why);
         } catch (JsonProcessingException e) {
             throw new FrameException(ErrorCode.BAD_REQUEST, "malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -63,11 +76,7 @@ public final class CommandDecoder {
         if (id == null || id.isNull()) {
             return null;
         }
-        if (id.isTextual() && id.textValue().length() <= MAX_STRING_ID_LENGTH) {
-            return id;
-        }
-        if (id.isIntegralNumber() && id.canConvertToLong()
-                && Math.abs(id.longValue()) < MAX_INTEGER_ID) {
+        if (isValidId(id)) {
             return id;
         }
         throw new FrameException(ErrorCode.BAD_REQUEST,
@@ -100,6 +109,12 @@ public final class CommandDecoder {
             default:
                 throw new FrameException(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + type + "'");
         }
+    }
+
+    /** A string of at most 64 characters, or an integer below 2^53 in magnitude. */
+    static boolean isValidId(JsonNode id) {
+        return id.isTextual() && id.textValue().length() <= MAX_STRING_ID_LENGTH
+                || id.isIntegralNumber() && id.canConvertToLong() && Math.abs(id.longValue()) < MAX_INTEGER_ID;
     }
 
     private static String requiredString(JsonNode frame, String field) throws FrameException {

@@ -99,6 +99,46 @@ class CommandDecoderTest {
         assertThat(e.getMessage()).contains("nested deeper than 32");
     }
 
+    @Test
+    void numbersInContentAreKeptExactlyNeverRoundedNorInfinite() throws Exception {
+        String content = "{\"big\":123456789012345678901234567890,\"pi\":3.14159265358979323846264338327950288,"
+                + "\"huge\":1e400,\"tiny\":-1e-400,\"price\":1.10,\"int\":-42}";
+        Command.RoomMessage message = (Command.RoomMessage) decode(
+                "{\"type\":\"room_message\",\"room\":\"r\",\"content\":" + content + "}");
+        assertThat(message.content()).isEqualTo("{\"big\":123456789012345678901234567890,"
+                + "\"pi\":3.14159265358979323846264338327950288,\"huge\":1E+400,\"tiny\":-1E-400,\"price\":1.10,\"int\":-42}");
+        assertThat(message.content()).doesNotContain("Infinity");
+    }
+
+    @Test
+    void aNumberOverTheLengthLimitIsRefusedSayingSoWithTheCommandsIdWhereverTheIdStands() throws Exception {
+        String limit = "9".repeat(Json.MAX_NUMBER_LENGTH);
+        assertThat(decode("{\"type\":\"room_message\",\"id\":1,\"room\":\"r\",\"content\":" + limit + "}"))
+                .isInstanceOf(Command.RoomMessage.class);
+        String over = limit + "9";
+        for (String frame : new String[] {
+                "{\"id\":\"n-1\",\"type\":\"room_message\",\"room\":\"r\",\"content\":[" + over + "]}",
+                "{\"type\":\"room_message\",\"room\":\"r\",\"content\":{\"x\":0." + over + "},\"id\":\"n-1\"}",
+        }) {
+            FrameException e = catchThrowableOfType(FrameException.class, () -> decode(frame));
+            assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
+            assertThat(e.getMessage()).isEqualTo("a number longer than 1000 characters");
+            assertThat(e.id().textValue()).isEqualTo("n-1");
+        }
+        FrameException badId = catchThrowableOfType(FrameException.class,
+                () -> decode("{\"id\":1.5,\"type\":\"room_message\",\"room\":\"r\",\"content\":" + over + "}"));
+        assertThat(badId.id()).as("an invalid id is not echoed").isNull();
+    }
+
+    @Test
+    void aFrameTooDeepStillAnswersWithItsId() {
+        String deep = "[".repeat(40) + "]".repeat(40);
+        FrameException e = catchThrowableOfType(FrameException.class,
+                () -> decode("{\"type\":\"room_message\",\"room\":\"r\",\"content\":" + deep + ",\"id\":7}"));
+        assertThat(e.getMessage()).isEqualTo("JSON nested deeper than 32 levels");
+        assertThat(e.id().longValue()).isEqualTo(7);
+    }
+
     private Command decode(String frame) throws FrameException {
         return sut.decode(frame.getBytes(StandardCharsets.UTF_8));
     }

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.switchboard.client.Events;
 import io.switchboard.client.HandshakeRejectedException;
 import io.switchboard.client.SwitchboardException;
+import io.switchboard.server.testing.RawWebSocket;
 import io.switchboard.server.testing.Recorder;
 import io.switchboard.server.testing.TestClient;
 import io.switchboard.server.testing.TestNode;
@@ -90,6 +94,47 @@ class BadInputIT {
             assertThat(error.has("id")).isFalse();
             assertThat(error.path("message").asText()).contains("'id'");
         }
+        assertStillUsable(alice);
+    }
+
+    @Test
+    void aTextFrameThatIsNotUtf8ClosesWith1007AfterADisconnect() {
+        try (RawWebSocket ws = RawWebSocket.open(node.uri("/ws/mallory"))) {
+            byte[] bad = {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+            ws.send(new TextWebSocketFrame(Unpooled.wrappedBuffer(bad)));
+            assertThat(ws.closeCode().orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(1007);
+            assertThat(ws.texts()).last().asString().contains("\"type\":\"disconnect\",\"code\":1007");
+        }
+        // Split across fragments, the bad sequence is found too.
+        try (RawWebSocket ws = RawWebSocket.open(node.uri("/ws/mallory"))) {
+            ws.write(new TextWebSocketFrame(false, 0, Unpooled.wrappedBuffer(new byte[] {'"', (byte) 0xE2, (byte) 0x82})));
+            ws.send(new ContinuationWebSocketFrame(true, 0, Unpooled.wrappedBuffer(new byte[] {'x', '"'})));
+            assertThat(ws.closeCode().orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(1007);
+        }
+        assertStillUsable(node.connect("alice"));
+    }
+
+    @Test
+    void numbersInContentArriveExactly() {
+        TestClient alice = node.connect("alice");
+        alice.client().join("numbers").join();
+        String content = "{\"big\":123456789012345678901234567890,\"pi\":3.14159265358979323846264338327950288,"
+                + "\"huge\":1e400,\"price\":1.10}";
+        alice.client().sendRaw("{\"type\":\"room_message\",\"id\":1,\"room\":\"numbers\",\"content\":" + content + "}");
+        JsonNode message = alice.recorder().awaitFrame(f -> f.path("type").asText().equals("message"));
+        assertThat(message.path("content")).hasToString("{\"big\":123456789012345678901234567890,"
+                + "\"pi\":3.14159265358979323846264338327950288,\"huge\":1E+400,\"price\":1.10}");
+    }
+
+    @Test
+    void aNumberLongerThan1000CharactersIsRefusedWithTheCommandsIdAndATrueMessage() {
+        TestClient alice = node.connect("alice");
+        alice.client().join("numbers").join();
+        alice.client().sendRaw("{\"type\":\"room_message\",\"room\":\"numbers\",\"content\":" + "7".repeat(1001)
+                + ",\"id\":\"long-1\"}");
+        JsonNode error = alice.recorder().awaitFrame(f -> f.path("type").asText().equals("error"));
+        assertThat(error.path("id").asText()).isEqualTo("long-1");
+        assertThat(error.path("message").asText()).isEqualTo("a number longer than 1000 characters");
         assertStillUsable(alice);
     }
 

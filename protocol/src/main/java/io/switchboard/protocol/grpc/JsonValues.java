@@ -13,8 +13,10 @@ import java.util.Map;
 
 /**
  * JSON values (Jackson trees) as {@code google.protobuf.Value} and back: a message's
- * {@code content} on gRPC. Numbers become doubles there, as in JSON itself; integers beyond
- * 2^53 lose precision, as they do in every JavaScript client.
+ * {@code content} on gRPC. Numbers become doubles there (the only numbers a {@code Value}
+ * has): integers beyond 2^53 and long decimals lose precision, as they do in every JavaScript
+ * client, and a number beyond a double's range (which would be infinite) becomes its exact
+ * decimal text as a string instead.
  */
 public final class JsonValues {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -30,7 +32,10 @@ public final class JsonValues {
             return Value.newBuilder().setStringValue(node.textValue()).build();
         }
         if (node.isNumber()) {
-            return Value.newBuilder().setNumberValue(node.doubleValue()).build();
+            double number = node.doubleValue();
+            return Double.isFinite(number)
+                    ? Value.newBuilder().setNumberValue(number).build()
+                    : Value.newBuilder().setStringValue(node.asText()).build();
         }
         if (node.isBoolean()) {
             return Value.newBuilder().setBoolValue(node.booleanValue()).build();

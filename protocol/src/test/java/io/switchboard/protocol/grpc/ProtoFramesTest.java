@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.protocol.Json;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -18,5 +19,11 @@ class ProtoFramesTest {
     void anAckKeepsEveryField(String json) throws Exception {
         ObjectNode frame = (ObjectNode) Json.mapper().readTree(json);
         assertThat(ProtoFrames.toJson(ProtoFrames.toProto(frame))).hasToString(json);
+    }
+
+    @Test
+    void aNumberBeyondADoublesRangeTravelsAsItsExactTextNeverAsInfinity() throws Exception {
+        var content = Json.mapper().readTree("[1e400,-1e400,2.5,42]");
+        assertThat(JsonValues.toJson(JsonValues.toValue(content))).hasToString("[\"1E+400\",\"-1E+400\",2.5,42]");
     }
 }

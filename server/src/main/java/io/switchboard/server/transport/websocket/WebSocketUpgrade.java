@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -162,6 +163,8 @@ public final class WebSocketUpgrade {
         }
         WebSocketConnection connection = new WebSocketConnection(channel, config.closeTimeout(), config.maxFrameBytes(),
                 compressed);
+        // Text that is not UTF-8, across fragments too, reaches exceptionCaught: disconnect, then close 1007.
+        pipeline.addLast("ws-utf8", new Utf8FrameValidator(false));
         pipeline.addLast("ws-aggregator", new WebSocketFrameAggregator(config.maxFrameBytes()));
         pipeline.addLast("ws-keepalive", new KeepAliveHandler(config.pingInterval(), config.idleTimeout()));
         pipeline.addLast("ws-session", connection);
