@@ -154,6 +154,8 @@ export interface HistoryOptions {
   since?: Position;
   /** At most this many (0: all kept). */
   limit?: number;
+  /** The newest ones, newest first (with `limit`: the last `limit` messages). */
+  reverse?: boolean;
 }
 
 /** The events of `on` / `off` and what their handlers receive. */

@@ -399,12 +399,13 @@ export class SwitchboardClient {
   }
 
   /**
-   * A joined room's kept messages (`publications`, oldest first).
+   * A joined room's kept messages (`publications`, oldest first; with `reverse`, the newest
+   * `limit` of them, newest first).
    * @param {string} room
-   * @param {{ since?: Position, limit?: number }} [opts]
+   * @param {{ since?: Position, limit?: number, reverse?: boolean }} [opts]
    */
-  history(room, { since, limit } = {}) {
-    return this.#request({ type: 'history', room, since, limit });
+  history(room, { since, limit, reverse } = {}) {
+    return this.#request({ type: 'history', room, since, limit, reverse });
   }
 
   // --- events and commands ---

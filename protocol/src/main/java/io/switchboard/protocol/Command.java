@@ -60,16 +60,25 @@ public sealed interface Command {
 
     /**
      * {@code history}: the room's kept publications after {@code since} (all kept ones when
-     * {@code null}), at most {@code limit} (0: as many as kept).
+     * {@code null}), at most {@code limit} (0: as many as kept): the oldest ones, oldest first, or
+     * with {@code reverse} the newest ones, newest first.
      */
-    record History(JsonNode id, String room, StreamPosition since, int limit) implements Command {
+    record History(JsonNode id, String room, StreamPosition since, int limit, boolean reverse) implements Command {
+        public History(JsonNode id, String room, StreamPosition since, int limit) {
+            this(id, room, since, limit, false);
+        }
+
         public String type() {
             return "history";
         }
     }
 
-    /** {@code direct_history}: this user's kept direct messages after {@code since}, at most {@code limit}. */
-    record DirectHistory(JsonNode id, StreamPosition since, int limit) implements Command {
+    /** {@code direct_history}: this user's kept direct messages, read as {@link History} reads a room's. */
+    record DirectHistory(JsonNode id, StreamPosition since, int limit, boolean reverse) implements Command {
+        public DirectHistory(JsonNode id, StreamPosition since, int limit) {
+            this(id, since, limit, false);
+        }
+
         public String type() {
             return "direct_history";
         }

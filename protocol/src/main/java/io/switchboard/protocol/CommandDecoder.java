@@ -97,9 +97,9 @@ public final class CommandDecoder {
             case "presence":
                 return new Command.Presence(id, room(frame));
             case "history":
-                return new Command.History(id, room(frame), since(frame), limit(frame));
+                return new Command.History(id, room(frame), since(frame), limit(frame), reverse(frame));
             case "direct_history":
-                return new Command.DirectHistory(id, since(frame), limit(frame));
+                return new Command.DirectHistory(id, since(frame), limit(frame), reverse(frame));
             case "connect":
                 return new Command.Connect(id, requiredString(frame, "token"));
             case "refresh":
@@ -173,6 +173,17 @@ public final class CommandDecoder {
             throw new FrameException(ErrorCode.BAD_REQUEST, "field 'limit' must be a non-negative integer");
         }
         return limit.intValue();
+    }
+
+    private static boolean reverse(JsonNode frame) throws FrameException {
+        JsonNode reverse = frame.get("reverse");
+        if (reverse == null || reverse.isNull()) {
+            return false;
+        }
+        if (!reverse.isBoolean()) {
+            throw new FrameException(ErrorCode.BAD_REQUEST, "field 'reverse' must be true or false");
+        }
+        return reverse.booleanValue();
     }
 
     private static StreamPosition since(JsonNode frame) throws FrameException {

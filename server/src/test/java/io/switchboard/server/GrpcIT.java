@@ -234,6 +234,11 @@ class GrpcIT {
                 .setSince(StreamPosition.newBuilder().setOffset(1).setEpoch(first.getEpoch())).build());
         assertThat(history.getRecovered()).isTrue();
         assertThat(history.getPublicationsList()).extracting(m -> m.getContent().getStringValue()).containsExactly("all");
+        var newest = api.roomHistory(RoomHistoryRequest.newBuilder().setRoom("lobby").setLimit(1).setReverse(true).build());
+        assertThat(newest.getPublicationsList()).extracting(m -> m.getContent().getStringValue()).containsExactly("all");
+        var newestFirst = api.roomHistory(RoomHistoryRequest.newBuilder().setRoom("lobby").setReverse(true).build());
+        assertThat(newestFirst.getPublicationsList()).extracting(m -> m.getContent().getStringValue())
+                .containsExactly("all", "hi");
         assertThat(api.userStatus(UserStatusRequest.newBuilder().setUserId("alice").build()).getOnline()).isTrue();
         assertThat(api.stats(StatsRequest.getDefaultInstance()).getStats().getFieldsMap().get("users").getNumberValue())
                 .isEqualTo(1);

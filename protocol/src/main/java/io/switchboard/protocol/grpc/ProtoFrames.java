@@ -77,6 +77,9 @@ public final class ProtoFrames {
                 if (history.getLimit() > 0) {
                     json.put("limit", history.getLimit());
                 }
+                if (history.getReverse()) {
+                    json.put("reverse", true);
+                }
                 break;
             case DIRECT_HISTORY:
                 DirectHistoryQuery direct = command.getDirectHistory();
@@ -86,6 +89,9 @@ public final class ProtoFrames {
                 }
                 if (direct.getLimit() > 0) {
                     json.put("limit", direct.getLimit());
+                }
+                if (direct.getReverse()) {
+                    json.put("reverse", true);
                 }
                 break;
             case PING:
@@ -127,14 +133,15 @@ public final class ProtoFrames {
                 return proto.setPresence(PresenceQuery.newBuilder().setRoom(command.path("room").asText())).build();
             case "history": {
                 HistoryQuery.Builder history = HistoryQuery.newBuilder().setRoom(command.path("room").asText())
-                        .setLimit(command.path("limit").asInt(0));
+                        .setLimit(command.path("limit").asInt(0)).setReverse(command.path("reverse").asBoolean(false));
                 if (command.has("since")) {
                     history.setSince(position(command.get("since")));
                 }
                 return proto.setHistory(history).build();
             }
             case "direct_history": {
-                DirectHistoryQuery.Builder direct = DirectHistoryQuery.newBuilder().setLimit(command.path("limit").asInt(0));
+                DirectHistoryQuery.Builder direct = DirectHistoryQuery.newBuilder().setLimit(command.path("limit").asInt(0))
+                        .setReverse(command.path("reverse").asBoolean(false));
                 if (command.has("since")) {
                     direct.setSince(position(command.get("since")));
                 }

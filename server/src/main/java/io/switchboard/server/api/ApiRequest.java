@@ -113,6 +113,18 @@ final class ApiRequest {
         throw new ApiException(HttpResponseStatus.BAD_REQUEST, "query parameter '" + name + "' must be a non-negative integer");
     }
 
+    /** A query parameter {@code true} or {@code false}; absent: {@code false}. */
+    boolean flag(String name) throws ApiException {
+        String value = text(name);
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw new ApiException(HttpResponseStatus.BAD_REQUEST, "query parameter '" + name + "' must be true or false");
+    }
+
     String text(String name) {
         List<String> values = query.get(name);
         return values == null || values.isEmpty() ? null : values.get(0);

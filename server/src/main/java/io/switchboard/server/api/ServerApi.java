@@ -189,7 +189,8 @@ public final class ServerApi {
         }
         int limit = (int) Math.min(request.number("limit", 0), Integer.MAX_VALUE);
         StreamPosition since = offset < 0 ? null : new StreamPosition(offset, epoch);
-        return node.roomHistory(room, since, limit).thenApply(body -> json(HttpResponseStatus.OK, body));
+        boolean reverse = request.flag("reverse");
+        return node.roomHistory(room, since, limit, reverse).thenApply(body -> json(HttpResponseStatus.OK, body));
     }
 
     private CompletionStage<FullHttpResponse> broadcast(List<String> rooms, String content, String from) {

@@ -4,7 +4,8 @@ import io.switchboard.protocol.StreamPosition;
 import java.util.List;
 
 /**
- * Publications read from a stream, oldest first, and where the stream stood when they were read.
+ * Publications read from a stream (oldest first, or newest first when asked so), and where the
+ * stream stood when they were read.
  */
 public record HistoryPage(List<Publication> publications, StreamPosition position) {
     /**
@@ -18,6 +19,10 @@ public record HistoryPage(List<Publication> publications, StreamPosition positio
         if (since.offset() == position.offset()) {
             return true;
         }
-        return !publications.isEmpty() && publications.get(0).offset() == since.offset() + 1;
+        if (publications.isEmpty()) {
+            return false;
+        }
+        long oldest = Math.min(publications.get(0).offset(), publications.get(publications.size() - 1).offset());
+        return oldest == since.offset() + 1;
     }
 }

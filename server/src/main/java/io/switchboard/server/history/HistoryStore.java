@@ -7,6 +7,14 @@ import java.util.concurrent.CompletionStage;
  * gives them their offsets). Reads see every publication up to the position they answer.
  */
 public interface HistoryStore {
-    /** Up to {@code limit} publications with offsets above {@code after}, oldest first. */
-    CompletionStage<HistoryPage> read(StreamKey stream, long after, int limit);
+    /** Up to {@code limit} (0: all) publications with offsets above {@code after}, oldest first. */
+    default CompletionStage<HistoryPage> read(StreamKey stream, long after, int limit) {
+        return read(stream, after, limit, false);
+    }
+
+    /**
+     * Up to {@code limit} (0: all) publications with offsets above {@code after}: the oldest of
+     * them oldest first, or with {@code newestFirst} the newest of them newest first.
+     */
+    CompletionStage<HistoryPage> read(StreamKey stream, long after, int limit, boolean newestFirst);
 }

@@ -5,6 +5,7 @@ import io.switchboard.protocol.StreamPosition;
 import io.switchboard.server.config.NodeIds;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -65,14 +66,18 @@ public final class MemoryHistoryStore implements HistoryStore {
     }
 
     @Override
-    public CompletionStage<HistoryPage> read(StreamKey key, long after, int limit) {
+    public CompletionStage<HistoryPage> read(StreamKey key, long after, int limit, boolean newestFirst) {
         Stream stream = stream(key);
         synchronized (stream) {
             stream.expire(nanoClock.getAsLong());
             List<Publication> out = new ArrayList<>();
-            for (Publication publication : stream.kept) {
-                if (publication.offset() > after && (limit <= 0 || out.size() < limit)) {
+            Iterator<Publication> kept = newestFirst ? stream.kept.descendingIterator() : stream.kept.iterator();
+            while (kept.hasNext() && (limit <= 0 || out.size() < limit)) {
+                Publication publication = kept.next();
+                if (publication.offset() > after) {
                     out.add(publication);
+                } else if (newestFirst) {
+                    break;
                 }
             }
             return CompletableFuture.completedFuture(new HistoryPage(out, new StreamPosition(stream.top, stream.epoch)));

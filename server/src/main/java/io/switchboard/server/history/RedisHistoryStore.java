@@ -39,11 +39,11 @@ public final class RedisHistoryStore implements HistoryStore {
 
     @Override
     @SuppressWarnings("unchecked")
-    public CompletionStage<HistoryPage> read(StreamKey stream, long after, int limit) {
+    public CompletionStage<HistoryPage> read(StreamKey stream, long after, int limit, boolean newestFirst) {
         CompletionStage<List<Object>> reply = READ.run(shards.of(stream).commands(), ScriptOutputType.MULTI,
                 new byte[][] {keys.sequence(stream), keys.epoch(stream), keys.history(stream)},
                 RedisKeys.bytes(Long.toString(after)), RedisKeys.bytes(Integer.toString(Math.max(0, limit))),
-                RedisKeys.bytes(NodeIds.token(8)), metaTtlMillis);
+                RedisKeys.bytes(NodeIds.token(8)), metaTtlMillis, RedisKeys.bytes(newestFirst ? "1" : "0"));
         return reply.handle((values, failure) -> {
             if (failure != null) {
                 throw new CompletionException(RedisConnector.unavailable(failure));

@@ -492,31 +492,33 @@ public final class Node implements CommandHandler {
         if (!session.rooms().contains(room)) {
             return failed(ErrorCode.FORBIDDEN, "join room '" + room + "' before reading its history");
         }
-        return roomHistory(room, command.since(), command.limit()).thenApply(Reply::ack);
+        return roomHistory(room, command.since(), command.limit(), command.reverse()).thenApply(Reply::ack);
     }
 
     /**
      * A room's kept publications for the server API: {@code room}, {@code publications},
-     * {@code offset}, {@code epoch}, and {@code recovered} when {@code since} is given.
+     * {@code offset}, {@code epoch}, and {@code recovered} when {@code since} is given; the
+     * newest publications first when {@code reverse}.
      */
-    public CompletionStage<ObjectNode> roomHistory(String room, StreamPosition since, int limit) {
-        return readHistory(StreamKey.room(room), since, limit, fields().put("room", room));
+    public CompletionStage<ObjectNode> roomHistory(String room, StreamPosition since, int limit, boolean reverse) {
+        return readHistory(StreamKey.room(room), since, limit, reverse, fields().put("room", room));
     }
 
     private CompletionStage<Reply> directHistory(Session session, Command.DirectHistory command) {
-        return readHistory(StreamKey.user(session.userId()), command.since(), command.limit(), fields())
-                .thenApply(Reply::ack);
+        return readHistory(StreamKey.user(session.userId()), command.since(), command.limit(), command.reverse(),
+                fields()).thenApply(Reply::ack);
     }
 
     /**
      * The kept publications after {@code since} (all kept ones when it is missing or of another
      * epoch), with the stream's position; {@code recovered} says whether they continue
-     * {@code since} without a gap.
+     * {@code since} without a gap. The newest ones, newest first, when {@code reverse}.
      */
-    private CompletionStage<ObjectNode> readHistory(StreamKey stream, StreamPosition since, int limit, ObjectNode ack) {
+    private CompletionStage<ObjectNode> readHistory(StreamKey stream, StreamPosition since, int limit, boolean reverse,
+                                                    ObjectNode ack) {
         return broker.position(stream)
                 .thenCompose(position -> history.read(stream,
-                        since != null && since.epoch().equals(position.epoch()) ? since.offset() : 0, limit))
+                        since != null && since.epoch().equals(position.epoch()) ? since.offset() : 0, limit, reverse))
                 .thenApply(page -> {
                     ArrayNode publications = ack.putArray("publications");
                     for (Publication publication : page.publications()) {

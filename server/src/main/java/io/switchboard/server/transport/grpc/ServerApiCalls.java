@@ -184,7 +184,7 @@ final class ServerApiCalls {
         String room = room(request.getRoom());
         StreamPosition since = request.hasSince()
                 ? new StreamPosition(request.getSince().getOffset(), request.getSince().getEpoch()) : null;
-        return node.roomHistory(room, since, request.getLimit()).thenApply(body -> {
+        return node.roomHistory(room, since, request.getLimit(), request.getReverse()).thenApply(body -> {
             RoomHistoryReply.Builder reply = RoomHistoryReply.newBuilder().setRoom(room)
                     .setPosition(ProtoFrames.position(body));
             body.path("publications").forEach(m -> reply.addPublications(ProtoFrames.message(m)));
