@@ -432,6 +432,40 @@ class GrpcIT {
         assertThat(responses.get(1).getFileDescriptorResponse().getFileDescriptorProtoCount()).isPositive();
     }
 
+    /** The reflection version Python's grpcio-reflection and older grpcurl ask for. */
+    @Test
+    void reflectionIsServedAsV1AlphaToo() {
+        List<io.grpc.reflection.v1alpha.ServerReflectionResponse> responses = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        StreamObserver<io.grpc.reflection.v1alpha.ServerReflectionRequest> reflection =
+                io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(grpc(node).channel())
+                        .serverReflectionInfo(new StreamObserver<>() {
+                            @Override
+                            public void onNext(io.grpc.reflection.v1alpha.ServerReflectionResponse value) {
+                                responses.add(value);
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {
+                                done.completeExceptionally(t);
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                                done.complete(null);
+                            }
+                        });
+        reflection.onNext(io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder().setListServices("").build());
+        reflection.onNext(io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder()
+                .setFileContainingSymbol("switchboard.v1.Switchboard").build());
+        reflection.onCompleted();
+        done.orTimeout(10, TimeUnit.SECONDS).join();
+        assertThat(responses.get(0).getListServicesResponse().getServiceList()).extracting(s -> s.getName())
+                .contains("switchboard.v1.Switchboard", "switchboard.v1.ServerApi", "grpc.reflection.v1.ServerReflection",
+                        "grpc.reflection.v1alpha.ServerReflection");
+        assertThat(responses.get(1).getFileDescriptorResponse().getFileDescriptorProtoCount()).isPositive();
+    }
+
     /** Completes {@code summary} with the one summary a PublishStream answers, or its failure. */
     private static StreamObserver<PublishSummary> completing(CompletableFuture<PublishSummary> summary) {
         return new StreamObserver<>() {

@@ -7,6 +7,7 @@ import io.grpc.ServiceDescriptor;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -85,7 +86,8 @@ public final class GrpcServer implements AutoCloseable {
                 .addService(ServerInterceptors.intercept(sessions, auth))
                 .addService(ServerInterceptors.intercept(api, auth))
                 .addService(health.getHealthService())
-                .addService(ProtoReflectionServiceV1.newInstance());
+                .addService(ProtoReflectionServiceV1.newInstance())
+                .addService(reflectionV1Alpha());
         if (tls != null) {
             builder.sslContext(tls);
         }
@@ -141,5 +143,15 @@ public final class GrpcServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             server.shutdownNow();
         }
+    }
+
+    /**
+     * Reflection as {@code grpc.reflection.v1alpha} too: the version many clients still ask for
+     * (Python's {@code grpcio-reflection}, older {@code grpcurl}); deprecated upstream in favour
+     * of v1, which is served as well.
+     */
+    @SuppressWarnings("deprecation")
+    private static io.grpc.BindableService reflectionV1Alpha() {
+        return ProtoReflectionService.newInstance();
     }
 }
