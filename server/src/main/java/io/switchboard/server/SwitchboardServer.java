@@ -20,10 +20,11 @@ import io.switchboard.server.broker.Broker;
 import io.switchboard.server.broker.MemoryBroker;
 import io.switchboard.server.broker.RedisBroker;
 import io.switchboard.server.config.InvalidConfigException;
+import io.switchboard.server.config.IoTransport;
 import io.switchboard.server.config.ServerConfig;
 import io.switchboard.server.history.HistoryStore;
 import io.switchboard.server.history.MemoryHistoryStore;
-import io.switchboard.server.history.RedisHistoryStore;
+import io.switchboard.server.redis.RedisHistoryStore;
 import io.switchboard.server.hub.Hub;
 import io.switchboard.server.limits.ConnectionLimits;
 import io.switchboard.server.limits.RateLimiter;
@@ -127,7 +128,9 @@ public final class SwitchboardServer implements AutoCloseable {
                         + "until one is configured (--api-key NAME=KEY)");
             }
             ConnectionLimits limits = new ConnectionLimits(config, System::nanoTime);
-            WebSocketUpgrade webSocket = new WebSocketUpgrade(config, authenticator, node, limits);
+            List<String> httpHandlers = new ArrayList<>(HttpChannelInitializer.HTTP_ONLY);
+            httpHandlers.add(HttpRouter.NAME);
+            WebSocketUpgrade webSocket = new WebSocketUpgrade(config, authenticator, node, limits, httpHandlers);
             StreamEndpoints streams = new StreamEndpoints(config, authenticator, node, limits);
             // One budget per key whichever API it calls, REST or gRPC.
             RateLimiter apiLimiter = new RateLimiter(config.apiRequestsPerSecond(), config.apiBurst(), System::nanoTime);
@@ -310,7 +313,7 @@ public final class SwitchboardServer implements AutoCloseable {
     }
 
     /** The I/O transport the event loops run on. */
-    public EventLoops.Kind transport() {
+    public IoTransport transport() {
         return loops.kind();
     }
 

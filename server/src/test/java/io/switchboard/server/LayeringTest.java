@@ -1,6 +1,7 @@
 package io.switchboard.server;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -42,6 +43,12 @@ class LayeringTest {
                 .should().dependOnClassesThat().resideInAnyPackage("..server.node..", "..server.transport..",
                         "..server.session..", "..server.hub..")
                 .check(SERVER);
+    }
+
+    /** Every package of the server, sub-packages apart, depends on the others without a cycle. */
+    @Test
+    void packagesAreFreeOfCycles() {
+        slices().matching("io.switchboard.server.(**)").should().beFreeOfCycles().check(SERVER);
     }
 
     @Test

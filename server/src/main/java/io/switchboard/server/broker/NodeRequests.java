@@ -2,7 +2,7 @@ package io.switchboard.server.broker;
 
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.FrameException;
-import io.switchboard.server.config.NodeIds;
+import io.switchboard.server.ids.NodeIds;
 import io.switchboard.server.redis.RedisConnector;
 import io.switchboard.server.redis.RedisKeys;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package io.switchboard.server.broker;
 import io.lettuce.core.ScriptOutputType;
 import io.switchboard.protocol.FrameTemplate;
 import io.switchboard.protocol.StreamPosition;
-import io.switchboard.server.config.NodeIds;
+import io.switchboard.server.ids.NodeIds;
 import io.switchboard.server.history.HistoryOptions;
 import io.switchboard.server.history.StreamKey;
 import io.switchboard.server.redis.LuaScript;

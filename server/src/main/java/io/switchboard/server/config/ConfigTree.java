@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.switchboard.server.history.HistoryOptions;
-import io.switchboard.server.transport.EventLoops;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -197,7 +196,7 @@ public final class ConfigTree {
         r.integer("port", b::port);
         r.text("node-id", b::nodeId);
         r.integer("io-threads", b::ioThreads);
-        r.value("transport", EventLoops.Kind::parse, b::transport);
+        r.value("transport", IoTransport::parse, b::transport);
         r.integer("max-frame-bytes", b::maxFrameBytes);
         r.integer("max-rooms-per-connection", b::maxRoomsPerConnection);
         r.integer("outbound-queue-bytes", b::outboundQueueBytes);

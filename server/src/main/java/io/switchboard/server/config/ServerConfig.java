@@ -1,7 +1,7 @@
 package io.switchboard.server.config;
 
 import io.switchboard.server.history.HistoryOptions;
-import io.switchboard.server.transport.EventLoops;
+import io.switchboard.server.ids.NodeIds;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ public final class ServerConfig {
     private final int port;
     private final String nodeId;
     private final int ioThreads;
-    private final EventLoops.Kind transport;
+    private final IoTransport transport;
     private final int maxFrameBytes;
     private final int maxRoomsPerConnection;
     private final int outboundQueueBytes;
@@ -173,7 +173,7 @@ public final class ServerConfig {
     }
 
     /** The I/O transport of the event loops; {@code auto} by default. */
-    public EventLoops.Kind transport() {
+    public IoTransport transport() {
         return transport;
     }
 
@@ -476,7 +476,7 @@ public final class ServerConfig {
         private int port = 8080;
         private String nodeId = NodeIds.random();
         private int ioThreads = 0;
-        private EventLoops.Kind transport = EventLoops.Kind.AUTO;
+        private IoTransport transport = IoTransport.AUTO;
         private int maxFrameBytes = 64 * 1024;
         private int maxRoomsPerConnection = 128;
         private int outboundQueueBytes = 1024 * 1024;
@@ -548,7 +548,7 @@ public final class ServerConfig {
             return this;
         }
 
-        public Builder transport(EventLoops.Kind transport) {
+        public Builder transport(IoTransport transport) {
             this.transport = Objects.requireNonNull(transport, "transport");
             return this;
         }

@@ -2,7 +2,7 @@ package io.switchboard.server.history;
 
 import io.switchboard.protocol.FrameTemplate;
 import io.switchboard.protocol.StreamPosition;
-import io.switchboard.server.config.NodeIds;
+import io.switchboard.server.ids.NodeIds;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;

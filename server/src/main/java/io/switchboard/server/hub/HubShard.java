@@ -3,6 +3,7 @@ package io.switchboard.server.hub;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.switchboard.protocol.CloseCodes;
+import io.switchboard.server.session.FrameEncoding;
 import io.switchboard.server.session.Session;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -3,6 +3,7 @@ package io.switchboard.server.hub;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.AbstractReferenceCounted;
+import io.switchboard.server.session.FrameEncoding;
 
 /**
  * One frame bound for many connections: its JSON, and its wire bytes per encoding, each built

@@ -20,7 +20,7 @@ import io.switchboard.server.auth.Identity;
 import io.switchboard.server.auth.InsecureAuthenticator;
 import io.switchboard.server.auth.RoomAccess;
 import io.switchboard.server.broker.Broker;
-import io.switchboard.server.config.NodeIds;
+import io.switchboard.server.ids.NodeIds;
 import io.switchboard.server.config.ServerConfig;
 import io.switchboard.server.history.HistoryPage;
 import io.switchboard.server.history.HistoryStore;

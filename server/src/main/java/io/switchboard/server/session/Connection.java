@@ -2,7 +2,6 @@ package io.switchboard.server.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
-import io.switchboard.server.hub.FrameEncoding;
 
 /** What a transport offers a {@link Session}: one wire connection, touched only on its event loop. */
 public interface Connection {

@@ -11,7 +11,6 @@ import io.switchboard.protocol.FrameException;
 import io.switchboard.protocol.FrameTemplate;
 import io.switchboard.protocol.ServerFrames;
 import io.switchboard.server.auth.Identity;
-import io.switchboard.server.hub.FrameEncoding;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -9,36 +9,18 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.switchboard.server.config.IoTransport;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
-/** The node's event loops, on the I/O transport chosen by {@link Kind}. */
+/** The node's event loops, on the I/O transport chosen by {@link IoTransport}. */
 public final class EventLoops implements AutoCloseable {
-    /** The I/O transports a node can run on. */
-    public enum Kind {
-        /** Native epoll where the platform has it, else NIO. */
-        AUTO,
-        EPOLL,
-        NIO;
-
-        /** Parses {@code auto}, {@code io_uring}, {@code epoll} or {@code nio}. */
-        public static Kind parse(String name) {
-            return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-        }
-
-        @Override
-        public String toString() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
     private final EventLoopGroup group;
     private final Class<? extends ServerChannel> serverChannelType;
-    private final Kind kind;
+    private final IoTransport kind;
     private final int threads;
 
-    private EventLoops(IoHandlerFactory io, Class<? extends ServerChannel> serverChannelType, Kind kind, int threads) {
+    private EventLoops(IoHandlerFactory io, Class<? extends ServerChannel> serverChannelType, IoTransport kind, int threads) {
         this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("switchboard-io", true), io);
         this.serverChannelType = serverChannelType;
         this.kind = kind;
@@ -49,7 +31,7 @@ public final class EventLoops implements AutoCloseable {
      * Creates {@code threads} loops ({@code 0}: one per core) on the transport {@code wanted};
      * fails when epoll is asked for by name and is not available here.
      */
-    public static EventLoops create(Kind wanted, int threads) {
+    public static EventLoops create(IoTransport wanted, int threads) {
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         switch (wanted) {
             case EPOLL:
@@ -63,11 +45,11 @@ public final class EventLoops implements AutoCloseable {
     }
 
     private static EventLoops epoll(int n) {
-        return new EventLoops(EpollIoHandler.newFactory(), EpollServerSocketChannel.class, Kind.EPOLL, n);
+        return new EventLoops(EpollIoHandler.newFactory(), EpollServerSocketChannel.class, IoTransport.EPOLL, n);
     }
 
     private static EventLoops nio(int n) {
-        return new EventLoops(NioIoHandler.newFactory(), NioServerSocketChannel.class, Kind.NIO, n);
+        return new EventLoops(NioIoHandler.newFactory(), NioServerSocketChannel.class, IoTransport.NIO, n);
     }
 
     public EventLoopGroup group() {
@@ -82,8 +64,8 @@ public final class EventLoops implements AutoCloseable {
         return threads;
     }
 
-    /** The transport in use (never {@link Kind#AUTO}). */
-    public Kind kind() {
+    /** The transport in use (never {@link IoTransport#AUTO}). */
+    public IoTransport kind() {
         return kind;
     }
 

@@ -3,7 +3,7 @@ package io.switchboard.server.testing;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
-import io.switchboard.server.hub.FrameEncoding;
+import io.switchboard.server.session.FrameEncoding;
 import io.switchboard.server.session.Connection;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.switchboard.protocol.CloseCodes;
-import io.switchboard.server.hub.FrameEncoding;
+import io.switchboard.server.session.FrameEncoding;
 import io.switchboard.server.session.Connection;
 import io.switchboard.server.session.Session;
 import java.time.Duration;

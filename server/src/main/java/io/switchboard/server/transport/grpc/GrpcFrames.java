@@ -9,7 +9,7 @@ import io.switchboard.protocol.Json;
 import io.switchboard.protocol.grpc.ProtoFrames;
 import io.switchboard.protocol.grpc.v1.Subscribed;
 import io.switchboard.protocol.grpc.v1.SubscribeEvent;
-import io.switchboard.server.hub.FrameEncoding;
+import io.switchboard.server.session.FrameEncoding;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 

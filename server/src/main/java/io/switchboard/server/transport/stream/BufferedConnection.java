@@ -9,7 +9,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.switchboard.protocol.CloseCodes;
-import io.switchboard.server.hub.FrameEncoding;
+import io.switchboard.server.session.FrameEncoding;
 import io.switchboard.server.session.Connection;
 import io.switchboard.server.session.Session;
 import java.nio.charset.StandardCharsets;

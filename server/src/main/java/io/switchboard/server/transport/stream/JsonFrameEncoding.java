@@ -2,7 +2,7 @@ package io.switchboard.server.transport.stream;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.switchboard.server.hub.FrameEncoding;
+import io.switchboard.server.session.FrameEncoding;
 
 /** A frame as its bare JSON: SSE and long-polling sessions number and wrap each frame themselves. */
 final class JsonFrameEncoding implements FrameEncoding {

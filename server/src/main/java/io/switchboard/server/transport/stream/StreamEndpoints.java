@@ -23,7 +23,7 @@ import io.switchboard.server.auth.Identity;
 import io.switchboard.server.http.Peers;
 import io.switchboard.server.limits.ConnectionLimits;
 import io.switchboard.server.limits.LimitExceededException;
-import io.switchboard.server.transport.OriginCheck;
+import io.switchboard.server.http.OriginCheck;
 import io.netty.handler.codec.http.FullHttpResponse;
 import java.util.Optional;
 import io.switchboard.server.config.ServerConfig;

@@ -1,7 +1,7 @@
 package io.switchboard.server.transport.stream;
 
 import io.netty.channel.EventLoop;
-import io.switchboard.server.config.NodeIds;
+import io.switchboard.server.ids.NodeIds;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -21,7 +21,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.switchboard.protocol.CloseCodes;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.ServerFrames;
-import io.switchboard.server.hub.FrameEncoding;
+import io.switchboard.server.session.FrameEncoding;
 import io.switchboard.server.session.Connection;
 import io.switchboard.server.session.Session;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.switchboard.server.transport.websocket;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.switchboard.server.hub.FrameEncoding;
+import io.switchboard.server.session.FrameEncoding;
 
 /**
  * A frame as one unmasked, final WebSocket text message (RFC 6455 §5.2), header included. Built

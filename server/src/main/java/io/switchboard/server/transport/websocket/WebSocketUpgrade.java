@@ -31,9 +31,8 @@ import io.switchboard.server.http.Peers;
 import io.switchboard.server.limits.ConnectionLimits;
 import io.switchboard.server.limits.LimitExceededException;
 import io.switchboard.server.node.Node;
-import io.switchboard.server.transport.HttpChannelInitializer;
-import io.switchboard.server.transport.OriginCheck;
-import io.switchboard.server.transport.http.HttpRouter;
+import io.switchboard.server.http.OriginCheck;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -55,8 +54,15 @@ public final class WebSocketUpgrade {
     private final OriginCheck origins;
     private final CommandDecoder decoder;
     private final WebSocketDecoderConfig decoderConfig;
+    private final List<String> httpHandlers;
 
-    public WebSocketUpgrade(ServerConfig config, Authenticator authenticator, Node node, ConnectionLimits limits) {
+    /**
+     * @param httpHandlers the names of the pipeline's HTTP handlers (the router among them),
+     *                     removed once a connection is upgraded
+     */
+    public WebSocketUpgrade(ServerConfig config, Authenticator authenticator, Node node, ConnectionLimits limits,
+                            List<String> httpHandlers) {
+        this.httpHandlers = List.copyOf(httpHandlers);
         this.config = config;
         this.authenticator = authenticator;
         this.node = node;
@@ -168,9 +174,8 @@ public final class WebSocketUpgrade {
         pipeline.addLast("ws-aggregator", new WebSocketFrameAggregator(config.maxFrameBytes()));
         pipeline.addLast("ws-keepalive", new KeepAliveHandler(config.pingInterval(), config.idleTimeout()));
         pipeline.addLast("ws-session", connection);
-        pipeline.remove(HttpRouter.NAME);
-        // What served HTTP requests has nothing left to do on this connection.
-        for (String name : HttpChannelInitializer.HTTP_ONLY) {
+        // What served HTTP requests, the router included, has nothing left to do on this connection.
+        for (String name : httpHandlers) {
             if (pipeline.get(name) != null) {
                 pipeline.remove(name);
             }

@@ -1,4 +1,4 @@
-package io.switchboard.server.transport;
+package io.switchboard.server.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;

@@ -1,4 +1,4 @@
-package io.switchboard.server.hub;
+package io.switchboard.server.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

@@ -1,4 +1,4 @@
-package io.switchboard.server.config;
+package io.switchboard.server.ids;
 
 import java.security.SecureRandom;
 

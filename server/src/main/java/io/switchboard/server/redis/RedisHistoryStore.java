@@ -1,13 +1,13 @@
-package io.switchboard.server.history;
+package io.switchboard.server.redis;
 
 import io.lettuce.core.ScriptOutputType;
 import io.switchboard.protocol.FrameTemplate;
 import io.switchboard.protocol.StreamPosition;
-import io.switchboard.server.config.NodeIds;
-import io.switchboard.server.redis.LuaScript;
-import io.switchboard.server.redis.RedisConnector;
-import io.switchboard.server.redis.RedisKeys;
-import io.switchboard.server.redis.RedisShards;
+import io.switchboard.server.history.HistoryPage;
+import io.switchboard.server.history.HistoryStore;
+import io.switchboard.server.history.Publication;
+import io.switchboard.server.history.StreamKey;
+import io.switchboard.server.ids.NodeIds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
