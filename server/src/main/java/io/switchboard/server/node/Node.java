@@ -1,12 +1,12 @@
 package io.switchboard.server.node;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.protocol.CloseCodes;
 import io.switchboard.protocol.Command;
+import io.switchboard.protocol.CommandDecoder;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.FrameException;
 import io.switchboard.protocol.FrameTemplate;
@@ -20,13 +20,13 @@ import io.switchboard.server.auth.Identity;
 import io.switchboard.server.auth.InsecureAuthenticator;
 import io.switchboard.server.auth.RoomAccess;
 import io.switchboard.server.broker.Broker;
-import io.switchboard.server.ids.NodeIds;
 import io.switchboard.server.config.ServerConfig;
 import io.switchboard.server.history.HistoryPage;
 import io.switchboard.server.history.HistoryStore;
 import io.switchboard.server.history.Publication;
 import io.switchboard.server.history.StreamKey;
 import io.switchboard.server.hub.Hub;
+import io.switchboard.server.ids.NodeIds;
 import io.switchboard.server.metrics.NodeMetrics;
 import io.switchboard.server.presence.LocalConnection;
 import io.switchboard.server.presence.Member;
@@ -38,15 +38,14 @@ import io.switchboard.server.session.Connection;
 import io.switchboard.server.session.Reply;
 import io.switchboard.server.session.Session;
 import io.switchboard.server.session.SessionLimits;
-import io.switchboard.protocol.CommandDecoder;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -78,7 +77,7 @@ public final class Node implements CommandHandler {
      * is asked to record one, removed before it is asked to forget it): what a resync keeps.
      */
     private final Map<String, LocalConnection> counted = new java.util.concurrent.ConcurrentHashMap<>();
-    private final long startedAt;
+    private final NodeStats stats;
 
     /** A node that trusts the user id its transports give it (insecure mode). */
     public Node(ServerConfig config, Hub hub, Broker broker, PresenceStore presence, HistoryStore history,
@@ -106,7 +105,7 @@ public final class Node implements CommandHandler {
         this.sessionLimits = new SessionLimits(config.maxPendingCommands(), new CommandDecoder(config.maxJsonDepth()),
                 config.commandsPerSecond(), config.commandBurst());
         this.clock = clock;
-        this.startedAt = clock.getAsLong();
+        this.stats = new NodeStats(config.nodeId(), hub, presence, metrics, publications, clock);
     }
 
     public String id() {
@@ -656,47 +655,17 @@ public final class Node implements CommandHandler {
      * ({@code node}), and the last report of every node ({@code cluster}, this node's live).
      */
     public CompletionStage<ObjectNode> stats() {
-        CompletionStage<List<Member>> online = presence.online();
-        CompletionStage<List<RoomSummary>> rooms = presence.rooms();
-        CompletionStage<Map<String, String>> reports = presence.reports();
-        CompletionStage<ObjectNode> local = report();
-        return online.thenCompose(o -> rooms.thenCompose(r -> reports.thenCompose(
-                others -> local.thenApply(own -> {
-            ObjectNode stats = fields();
-            // A store of one node lists none, and this node is up whatever the store says.
-            java.util.SortedSet<String> ids = new java.util.TreeSet<>(others.keySet());
-            ids.add(id());
-            ArrayNode idArray = stats.putArray("nodes");
-            ids.forEach(idArray::add);
-            stats.put("connections", o.stream().mapToInt(Member::connections).sum());
-            stats.put("users", o.size());
-            stats.put("rooms", r.size());
-            stats.set("node", own.deepCopy().put("publications_per_second", publications.perSecond()));
-            ArrayNode cluster = stats.putArray("cluster");
-            for (String nodeId : ids) {
-                cluster.add(nodeId.equals(id()) ? own : reportOf(nodeId, others.get(nodeId)));
-            }
-            return stats;
-        }))));
+        return stats.stats();
     }
 
-    /**
-     * This node's counts, as its heartbeat reports them to the cluster: connections (by
-     * transport), local rooms and users, and the totals since it started ({@code started}) of
-     * messages published to rooms, direct messages and deliveries, taken at {@code at} (both
-     * epoch millis).
-     */
+    /** This node's counts, as its heartbeat reports them to the cluster ({@link NodeStats#report()}). */
     public CompletionStage<ObjectNode> report() {
-        return hub.stats().thenApply(h -> {
-            ObjectNode report = fields().put("id", id()).put("started", startedAt).put("at", clock.getAsLong())
-                    .put("connections", h.sessions()).put("users", h.users()).put("rooms", h.rooms());
-            ObjectNode transports = report.putObject("transports");
-            metrics.connectionsByTransport().forEach(transports::put);
-            report.put("publications", metrics.roomPublications())
-                    .put("direct_messages", metrics.directPublications())
-                    .put("deliveries", metrics.deliveries());
-            return report;
-        });
+        return stats.report();
+    }
+
+    /** Just this node's id: the report sent when the counts cannot be taken in time. */
+    public ObjectNode reportWithoutCounts() {
+        return stats.reportWithoutCounts();
     }
 
     /**
@@ -706,26 +675,6 @@ public final class Node implements CommandHandler {
      */
     private record Admission(StreamPosition direct, int connections) {
         static final int UNKNOWN = -2;
-    }
-
-    /** Just this node's id: the report sent when the counts cannot be taken in time. */
-    public ObjectNode reportWithoutCounts() {
-        return fields().put("id", id());
-    }
-
-    /** Another node's last report, or just its id when it has none (or an unreadable one). */
-    private static ObjectNode reportOf(String nodeId, String report) {
-        if (report != null) {
-            try {
-                JsonNode parsed = Json.mapper().readTree(report);
-                if (parsed instanceof ObjectNode && nodeId.equals(parsed.path("id").asText())) {
-                    return (ObjectNode) parsed;
-                }
-            } catch (JsonProcessingException e) {
-                log.warn("node {} reported {} unreadable bytes: {}", nodeId, report.length(), e.getOriginalMessage());
-            }
-        }
-        return fields().put("id", nodeId);
     }
 
     private CompletionStage<Reply> presence(Session session, String room) {
