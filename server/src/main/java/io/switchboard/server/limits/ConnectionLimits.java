@@ -39,6 +39,16 @@ public final class ConnectionLimits {
         return new Ticket(ip);
     }
 
+    /**
+     * Admits one new connection of {@code user} from {@code ip}: both places taken, or neither
+     * (the one taken first is given back) and the limit crossed said.
+     */
+    public Ticket admit(String ip, String user) throws LimitExceededException {
+        Ticket ticket = admit(ip);
+        ticket.user(user);
+        return ticket;
+    }
+
     /** Open connections counted for {@code ip}. */
     public int connectionsFrom(String ip) {
         return byIp.getOrDefault(ip, 0);
@@ -76,12 +86,16 @@ public final class ConnectionLimits {
             this.ip = ip;
         }
 
-        /** Counts the connection for {@code user} too, or says it is one too many. */
+        /**
+         * Counts the connection for {@code user} too (once its user is known); when that is one
+         * too many, gives the ticket back whole and says so.
+         */
         public synchronized void user(String user) throws LimitExceededException {
             if (released || this.user != null) {
                 throw new IllegalStateException("a ticket is for one user, once");
             }
             if (!increment(byUser, user, perUser)) {
+                release();
                 throw new LimitExceededException("too many connections for user " + user + ": at most " + perUser, 1);
             }
             this.user = user;

@@ -57,13 +57,7 @@ final class ClientSessions {
         String peer = GrpcCallAuth.PEER.get();
         ConnectionLimits.Ticket ticket;
         try {
-            ticket = limits.admit(peer);
-            try {
-                ticket.user(identity.userId());
-            } catch (LimitExceededException e) {
-                ticket.release();
-                throw e;
-            }
+            ticket = limits.admit(peer, identity.userId());
         } catch (LimitExceededException e) {
             log.debug("gRPC Connect from {} refused: {}", peer, e.getMessage());
             out.onError(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()).asRuntimeException());

@@ -339,13 +339,7 @@ final class ServerApiCalls {
         // A backend's streams count like a user's connections: per address, and per key name.
         ConnectionLimits.Ticket ticket;
         try {
-            ticket = limits.admit(GrpcCallAuth.PEER.get());
-            try {
-                ticket.user(caller);
-            } catch (LimitExceededException e) {
-                ticket.release();
-                throw e;
-            }
+            ticket = limits.admit(GrpcCallAuth.PEER.get(), caller);
         } catch (LimitExceededException e) {
             out.onError(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()).asRuntimeException());
             return;

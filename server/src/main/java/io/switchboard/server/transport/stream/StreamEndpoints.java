@@ -380,18 +380,9 @@ public final class StreamEndpoints {
 
     /** A place for a new session of {@code user}; answers 429 (and returns null) over a limit. */
     private ConnectionLimits.Ticket ticket(ChannelHandlerContext ctx, FullHttpRequest request, Identity user) {
-        ConnectionLimits.Ticket ticket;
         try {
-            ticket = limits.admit(Peers.ip(ctx.channel()));
+            return limits.admit(Peers.ip(ctx.channel()), user.userId());
         } catch (LimitExceededException e) {
-            tooMany(ctx, request, e);
-            return null;
-        }
-        try {
-            ticket.user(user.userId());
-            return ticket;
-        } catch (LimitExceededException e) {
-            ticket.release();
             tooMany(ctx, request, e);
             return null;
         }

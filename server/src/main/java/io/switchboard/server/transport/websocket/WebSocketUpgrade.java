@@ -112,10 +112,10 @@ public final class WebSocketUpgrade {
         }
         ConnectionLimits.Ticket ticket;
         try {
-            ticket = limits.admit(Peers.ip(ctx.channel()));
-            if (identity.isPresent()) {
-                admitUser(ticket, identity.get().userId());
-            }
+            // A user known already is counted now; one that sends a connect frame, once it has.
+            ticket = identity.isPresent()
+                    ? limits.admit(Peers.ip(ctx.channel()), identity.get().userId())
+                    : limits.admit(Peers.ip(ctx.channel()));
         } catch (LimitExceededException e) {
             tooMany(ctx, request, e);
             return;
@@ -142,15 +142,6 @@ public final class WebSocketUpgrade {
         } catch (WebSocketHandshakeException e) {
             ticket.release();
             HttpResponses.problem(ctx, request, HttpResponseStatus.BAD_REQUEST, "bad WebSocket handshake: " + e.getMessage());
-        }
-    }
-
-    private static void admitUser(ConnectionLimits.Ticket ticket, String user) throws LimitExceededException {
-        try {
-            ticket.user(user);
-        } catch (LimitExceededException e) {
-            ticket.release();
-            throw e;
         }
     }
 
@@ -236,7 +227,7 @@ public final class WebSocketUpgrade {
             return;
         }
         try {
-            admitUser(ticket, identity.userId());
+            ticket.user(identity.userId());
         } catch (LimitExceededException e) {
             connection.refuse(CloseCodes.RATE_LIMITED, e.getMessage(), false);
             return;
