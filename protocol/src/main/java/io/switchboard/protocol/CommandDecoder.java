@@ -11,9 +11,6 @@ import java.io.IOException;
  * {@link FrameException} exactly what is wrong with it. Stateless and thread-safe.
  */
 public final class CommandDecoder {
-    private static final long MAX_INTEGER_ID = 1L << 53;
-    private static final int MAX_STRING_ID_LENGTH = 64;
-
     private final ObjectMapper mapper;
     private final int maxDepth;
 
@@ -61,7 +58,7 @@ public final class CommandDecoder {
                         "a number longer than " + Json.MAX_NUMBER_LENGTH + " characters");
             }
             if (why.contains("nesting depth")) {
-                throw new FrameException(ErrorCode.BAD_REQUEST, "JSON nested deeper than " + maxDepth + " levels");
+                throw CommandFields.tooDeep(maxDepth);
             }
             throw new FrameException(ErrorCode.BAD_REQUEST, "the frame is over a limit: " + why);
         } catch (JsonProcessingException e) {
@@ -76,11 +73,10 @@ public final class CommandDecoder {
         if (id == null || id.isNull()) {
             return null;
         }
-        if (isValidId(id)) {
+        if (CommandFields.isValidId(id)) {
             return id;
         }
-        throw new FrameException(ErrorCode.BAD_REQUEST,
-                "field 'id' must be a string of at most 64 characters or an integer below 2^53");
+        throw CommandFields.badId();
     }
 
     private static Command decodeCommand(JsonNode frame, JsonNode id) throws FrameException {
@@ -111,12 +107,6 @@ public final class CommandDecoder {
         }
     }
 
-    /** A string of at most 64 characters, or an integer below 2^53 in magnitude. */
-    static boolean isValidId(JsonNode id) {
-        return id.isTextual() && id.textValue().length() <= MAX_STRING_ID_LENGTH
-                || id.isIntegralNumber() && id.canConvertToLong() && Math.abs(id.longValue()) < MAX_INTEGER_ID;
-    }
-
     private static String requiredString(JsonNode frame, String field) throws FrameException {
         JsonNode value = frame.get(field);
         if (value == null || value.isNull()) {
@@ -129,19 +119,11 @@ public final class CommandDecoder {
     }
 
     private static String room(JsonNode frame) throws FrameException {
-        String room = requiredString(frame, "room");
-        if (!Names.isValidRoom(room)) {
-            throw new FrameException(ErrorCode.BAD_REQUEST, "bad room name: " + Names.ROOM_RULE);
-        }
-        return room;
+        return CommandFields.room(requiredString(frame, "room"));
     }
 
     private static String user(JsonNode frame, String field) throws FrameException {
-        String user = requiredString(frame, field);
-        if (!Names.isValidUserId(user)) {
-            throw new FrameException(ErrorCode.BAD_REQUEST, "bad user id in '" + field + "': " + Names.USER_RULE);
-        }
-        return user;
+        return CommandFields.user(field, requiredString(frame, field));
     }
 
     /** The optional {@code idempotency_key}; {@code null} when absent. */
@@ -150,10 +132,10 @@ public final class CommandDecoder {
         if (key == null || key.isNull()) {
             return null;
         }
-        if (!key.isTextual() || !Names.isValidIdempotencyKey(key.textValue())) {
+        if (!key.isTextual()) {
             throw new FrameException(ErrorCode.BAD_REQUEST, "bad 'idempotency_key': " + Names.IDEMPOTENCY_KEY_RULE);
         }
-        return key.textValue();
+        return CommandFields.idempotencyKey(key.textValue());
     }
 
     private static String content(JsonNode frame) throws FrameException {
@@ -169,10 +151,10 @@ public final class CommandDecoder {
         if (limit == null || limit.isNull()) {
             return 0;
         }
-        if (!limit.isIntegralNumber() || !limit.canConvertToInt() || limit.intValue() < 0) {
+        if (!limit.isIntegralNumber() || !limit.canConvertToInt()) {
             throw new FrameException(ErrorCode.BAD_REQUEST, "field 'limit' must be a non-negative integer");
         }
-        return limit.intValue();
+        return CommandFields.limit(limit.intValue());
     }
 
     private static boolean reverse(JsonNode frame) throws FrameException {
@@ -202,6 +184,6 @@ public final class CommandDecoder {
         if (epoch == null || !epoch.isTextual()) {
             throw new FrameException(ErrorCode.BAD_REQUEST, "field 'since.epoch' must be a string");
         }
-        return new StreamPosition(offset.longValue(), epoch.textValue());
+        return CommandFields.since(offset.longValue(), epoch.textValue());
     }
 }

@@ -24,7 +24,7 @@ final class FrameIds {
     private FrameIds() {
     }
 
-    /** The frame's top-level {@code id} when it is a valid one (see {@link CommandDecoder}), else {@code null}. */
+    /** The frame's top-level {@code id} when it is a valid one (see {@link CommandFields#isValidId}), else {@code null}. */
     static JsonNode scan(byte[] utf8) {
         try (JsonParser parser = LENIENT.createParser(utf8)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -52,6 +52,6 @@ final class FrameIds {
         } else if (value == JsonToken.VALUE_NUMBER_INT && parser.getTextLength() <= 17) {
             id = JsonNodeFactory.instance.numberNode(parser.getLongValue());
         }
-        return id != null && CommandDecoder.isValidId(id) ? id : null;
+        return id != null && CommandFields.isValidId(id) ? id : null;
     }
 }

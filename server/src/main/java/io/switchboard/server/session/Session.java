@@ -165,6 +165,27 @@ public final class Session {
         } catch (FrameException e) {
             item = new Inbound(null, e, replies);
         }
+        accept(item);
+    }
+
+    /**
+     * A command the transport decoded from its own format (protobuf, say): served after every
+     * command that came before it, as a frame would be.
+     */
+    public void receive(Command command) {
+        if (state == State.OPEN) {
+            accept(new Inbound(command, null, ownReplies));
+        }
+    }
+
+    /** A command the transport could not decode: answered with the refusal, in its turn. */
+    public void receive(FrameException refused) {
+        if (state == State.OPEN) {
+            accept(new Inbound(null, refused, ownReplies));
+        }
+    }
+
+    private void accept(Inbound item) {
         if (!withinBudget(item)) {
             return;
         }

@@ -7,8 +7,8 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.netty.channel.EventLoop;
-import io.switchboard.protocol.Json;
-import io.switchboard.protocol.grpc.ProtoFrames;
+import io.switchboard.protocol.FrameException;
+import io.switchboard.protocol.grpc.ProtoCommands;
 import io.switchboard.protocol.grpc.v1.ClientCommand;
 import io.switchboard.protocol.grpc.v1.SwitchboardGrpc;
 import io.switchboard.server.auth.Identity;
@@ -16,8 +16,6 @@ import io.switchboard.server.config.ServerConfig;
 import io.switchboard.server.limits.ConnectionLimits;
 import io.switchboard.server.limits.LimitExceededException;
 import io.switchboard.server.node.Node;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +37,10 @@ final class ClientSessions {
     private final Node node;
     private final ConnectionLimits limits;
     private final EventLoopFinder loops;
+    private final ProtoCommands commands;
 
     ClientSessions(ServerConfig config, Node node, ConnectionLimits limits, EventLoopFinder loops) {
+        this.commands = new ProtoCommands(config.maxJsonDepth());
         this.config = config;
         this.node = node;
         this.limits = limits;
@@ -76,9 +76,12 @@ final class ClientSessions {
         return new StreamObserver<>() {
             @Override
             public void onNext(ClientCommand command) {
-                byte[] json = bytes(command);
                 loops.run(loop, () -> {
-                    connection.session().receive(json);
+                    try {
+                        connection.session().receive(commands.decode(command));
+                    } catch (FrameException refused) {
+                        connection.session().receive(refused);
+                    }
                     connection.commandTaken();
                 });
             }
@@ -96,13 +99,7 @@ final class ClientSessions {
         };
     }
 
-    private static byte[] bytes(ClientCommand command) {
-        try {
-            return Json.mapper().writeValueAsBytes(ProtoFrames.toJson(command));
-        } catch (IOException e) {
-            throw new UncheckedIOException("a command tree cannot be written", e);
-        }
-    }
+
 
     /** The request side of a call refused before it started. */
     private static final class Ignored implements StreamObserver<ClientCommand> {
