@@ -190,7 +190,8 @@ public final class ServerApi {
         int limit = (int) Math.min(request.number("limit", 0), Integer.MAX_VALUE);
         StreamPosition since = offset < 0 ? null : new StreamPosition(offset, epoch);
         boolean reverse = request.flag("reverse");
-        return node.roomHistory(room, since, limit, reverse).thenApply(body -> json(HttpResponseStatus.OK, body));
+        return node.roomHistory(room, since, limit, reverse)
+                .thenApply(read -> json(HttpResponseStatus.OK, read.writeTo(JSON.objectNode().put("room", room))));
     }
 
     private CompletionStage<FullHttpResponse> broadcast(List<String> rooms, String content, String from) {

@@ -13,6 +13,7 @@ import io.switchboard.server.auth.InsecureAuthenticator;
 import io.switchboard.server.auth.RoomAccess;
 import io.switchboard.server.broker.Broker;
 import io.switchboard.server.config.ServerConfig;
+import io.switchboard.server.history.HistoryRead;
 import io.switchboard.server.history.HistoryStore;
 import io.switchboard.server.hub.Hub;
 import io.switchboard.server.metrics.NodeMetrics;
@@ -196,8 +197,12 @@ public final class Node implements CommandHandler {
         return announcer.departCluster();
     }
 
-    /** A room's kept publications for the server API (see {@link RoomCommands#roomHistory}). */
-    public CompletionStage<ObjectNode> roomHistory(String room, StreamPosition since, int limit, boolean reverse) {
+    /**
+     * A room's kept publications for the server API: those after {@code since} (all kept ones
+     * when it is missing or of another epoch), at most {@code limit} (0: all), the newest first
+     * when {@code reverse}; with whether they continue {@code since} without a gap.
+     */
+    public CompletionStage<HistoryRead> roomHistory(String room, StreamPosition since, int limit, boolean reverse) {
         return rooms.roomHistory(room, since, limit, reverse);
     }
 

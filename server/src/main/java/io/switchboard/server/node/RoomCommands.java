@@ -5,14 +5,12 @@ import static io.switchboard.server.node.Outcomes.asCompletion;
 import static io.switchboard.server.node.Outcomes.failed;
 import static io.switchboard.server.node.Outcomes.fields;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.protocol.Command;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.FrameTemplate;
-import io.switchboard.protocol.Json;
 import io.switchboard.protocol.Names;
 import io.switchboard.protocol.StreamPosition;
 import io.switchboard.server.auth.AuthenticationException;
@@ -22,6 +20,7 @@ import io.switchboard.server.auth.RoomAccess;
 import io.switchboard.server.broker.Broker;
 import io.switchboard.server.config.ServerConfig;
 import io.switchboard.server.history.HistoryPage;
+import io.switchboard.server.history.HistoryRead;
 import io.switchboard.server.history.HistoryStore;
 import io.switchboard.server.history.Publication;
 import io.switchboard.server.history.StreamKey;
@@ -32,7 +31,6 @@ import io.switchboard.server.presence.PresenceChange;
 import io.switchboard.server.presence.PresenceStore;
 import io.switchboard.server.session.Reply;
 import io.switchboard.server.session.Session;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -197,21 +195,18 @@ final class RoomCommands {
         if (!session.rooms().contains(room)) {
             return failed(ErrorCode.FORBIDDEN, "join room '" + room + "' before reading its history");
         }
-        return roomHistory(room, command.since(), command.limit(), command.reverse()).thenApply(Reply::ack);
+        return roomHistory(room, command.since(), command.limit(), command.reverse())
+                .thenApply(read -> Reply.ack(read.writeTo(fields().put("room", room))));
     }
 
-    /**
-     * A room's kept publications for the server API: {@code room}, {@code publications},
-     * {@code offset}, {@code epoch}, and {@code recovered} when {@code since} is given; the
-     * newest publications first when {@code reverse}.
-     */
-    CompletionStage<ObjectNode> roomHistory(String room, StreamPosition since, int limit, boolean reverse) {
-        return readHistory(StreamKey.room(room), since, limit, reverse, fields().put("room", room));
+    /** A room's kept publications, for a session or the server API (see {@link #readHistory}). */
+    CompletionStage<HistoryRead> roomHistory(String room, StreamPosition since, int limit, boolean reverse) {
+        return readHistory(StreamKey.room(room), since, limit, reverse);
     }
 
     private CompletionStage<Reply> directHistory(Session session, Command.DirectHistory command) {
-        return readHistory(StreamKey.user(session.userId()), command.since(), command.limit(), command.reverse(),
-                fields()).thenApply(Reply::ack);
+        return readHistory(StreamKey.user(session.userId()), command.since(), command.limit(), command.reverse())
+                .thenApply(read -> Reply.ack(read.writeTo(fields())));
     }
 
     /**
@@ -219,30 +214,12 @@ final class RoomCommands {
      * epoch), with the stream's position; {@code recovered} says whether they continue
      * {@code since} without a gap. The newest ones, newest first, when {@code reverse}.
      */
-    private CompletionStage<ObjectNode> readHistory(StreamKey stream, StreamPosition since, int limit, boolean reverse,
-                                                    ObjectNode ack) {
+    private CompletionStage<HistoryRead> readHistory(StreamKey stream, StreamPosition since, int limit, boolean reverse) {
         return broker.position(stream)
                 .thenCompose(position -> history.read(stream,
                         since != null && since.epoch().equals(position.epoch()) ? since.offset() : 0, limit, reverse))
-                .thenApply(page -> {
-                    ArrayNode publications = ack.putArray("publications");
-                    for (Publication publication : page.publications()) {
-                        publications.add(parseFrame(publication.frame()));
-                    }
-                    ack.put("offset", page.position().offset()).put("epoch", page.position().epoch());
-                    if (since != null) {
-                        ack.put("recovered", page.continues(since));
-                    }
-                    return ack;
-                });
-    }
-
-    private static JsonNode parseFrame(byte[] frame) {
-        try {
-            return Json.mapper().readTree(frame);
-        } catch (IOException e) {
-            throw new IllegalStateException("a stored frame is not JSON", e);
-        }
+                .thenApply(page -> new HistoryRead(page.publications(), page.position(),
+                        since == null ? null : page.continues(since)));
     }
 
     private static List<byte[]> frames(HistoryPage page) {

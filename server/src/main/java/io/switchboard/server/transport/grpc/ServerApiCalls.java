@@ -46,6 +46,7 @@ import io.switchboard.protocol.grpc.v1.UserStatusReply;
 import io.switchboard.protocol.grpc.v1.UserStatusRequest;
 import io.switchboard.server.auth.Identity;
 import io.switchboard.server.config.ServerConfig;
+import io.switchboard.server.history.Publication;
 import io.switchboard.server.limits.ConnectionLimits;
 import io.switchboard.server.limits.LimitExceededException;
 import io.switchboard.server.limits.RateLimiter;
@@ -184,12 +185,15 @@ final class ServerApiCalls {
         String room = room(request.getRoom());
         StreamPosition since = request.hasSince()
                 ? new StreamPosition(request.getSince().getOffset(), request.getSince().getEpoch()) : null;
-        return node.roomHistory(room, since, request.getLimit(), request.getReverse()).thenApply(body -> {
+        return node.roomHistory(room, since, request.getLimit(), request.getReverse()).thenApply(read -> {
             RoomHistoryReply.Builder reply = RoomHistoryReply.newBuilder().setRoom(room)
-                    .setPosition(ProtoFrames.position(body));
-            body.path("publications").forEach(m -> reply.addPublications(ProtoFrames.message(m)));
-            if (body.has("recovered")) {
-                reply.setRecovered(body.get("recovered").asBoolean());
+                    .setPosition(io.switchboard.protocol.grpc.v1.StreamPosition.newBuilder()
+                            .setOffset(read.position().offset()).setEpoch(read.position().epoch()));
+            for (Publication publication : read.publications()) {
+                reply.addPublications(ProtoFrames.message(GrpcFrames.parse(publication.frame())));
+            }
+            if (read.recovered() != null) {
+                reply.setRecovered(read.recovered());
             }
             return reply.build();
         });
