@@ -70,6 +70,11 @@ class DistributionIT {
                 .as("the launcher's mode in the archive").singleElement().asString().startsWith("-rwxr-xr-x");
 
         assertThat(home.resolve("config/example.yml")).hasSameBinaryContentAs(REPO.resolve("config/example.yml"));
+        // The systemd unit and its environment file's example (SystemdUnitIT runs them).
+        for (String file : List.of("switchboard.service", "switchboard.env")) {
+            assertThat(home.resolve("systemd").resolve(file))
+                    .hasSameBinaryContentAs(REPO.resolve("packaging/systemd").resolve(file));
+        }
         // The documentation: its markdown pages and images, but not the raw benchmark results.
         List<Path> docs = filesUnder(REPO.resolve("docs")).stream()
                 .map(file -> REPO.resolve("docs").relativize(file))
