@@ -99,7 +99,7 @@ class DistributionIT {
         assertThat(node.output()).anyMatch(line -> line.contains("listening on 127.0.0.1:" + port));
         assertThat(ServeProcessIT.get(port, "/healthz")).isEqualTo(200);
 
-        node.process().destroy(); // SIGTERM, which reaches the JVM: the launcher execs it
+        node.terminate(); // SIGTERM, which reaches the JVM: the launcher execs it
         assertThat(node.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(node.process().exitValue()).as("exit status; output: %s", node.output()).isZero();
     }

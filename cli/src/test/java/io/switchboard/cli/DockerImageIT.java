@@ -136,7 +136,7 @@ class DockerImageIT {
         assertThat(healthy.status()).as("health check while the node runs: %s", healthy.output()).isZero();
 
         assertThat(stage.last("STOPSIGNAL").orElseThrow().arguments().strip()).isEqualTo("SIGTERM");
-        node.process().destroy(); // SIGTERM, the image's STOPSIGNAL
+        node.terminate(); // SIGTERM, the image's STOPSIGNAL
         node.assertExitsWithin(DOCKER_STOP_TIMEOUT_SECONDS);
         // 0 only once the node has drained and stopped (ServeCommand); a kill would be 143.
         assertThat(node.process().exitValue()).as("exit status; output: %s", node.output()).isZero();
@@ -158,7 +158,7 @@ class DockerImageIT {
         Distribution.Result healthy = healthCheck(env);
         assertThat(healthy.status()).as("health check of a node serving TLS: %s", healthy.output()).isZero();
 
-        node.process().destroy();
+        node.terminate();
         node.assertExitsWithin(DOCKER_STOP_TIMEOUT_SECONDS);
         assertThat(node.process().exitValue()).as("exit status; output: %s", node.output()).isZero();
     }

@@ -96,6 +96,14 @@ final class NodeProcess implements AutoCloseable {
                 + String.join("\n", output()) + "\nits threads:\n" + threads);
     }
 
+    /**
+     * Sends SIGTERM, as a service manager stops the node. Not {@link Process#destroy()}: that
+     * also closes the process's output, and the lines it prints while it stops would be lost.
+     */
+    void terminate() {
+        process.toHandle().destroy();
+    }
+
     /** Everything printed, once the process has exited and its output is read to the end. */
     List<String> outputAfterExit() throws InterruptedException {
         process.waitFor(20, TimeUnit.SECONDS);

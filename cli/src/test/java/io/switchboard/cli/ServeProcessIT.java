@@ -32,9 +32,10 @@ class ServeProcessIT {
         assertThat(get(port, "/healthz")).isEqualTo(200);
         assertThat(get(port, "/readyz")).isEqualTo(200);
 
-        node.process().destroy(); // SIGTERM
+        node.terminate(); // SIGTERM
         assertThat(node.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(node.process().exitValue()).isZero();
+        assertThat(node.outputAfterExit()).as("it drained and said so").anyMatch(line -> line.contains("node cli-test stopped"));
     }
 
     @Test
@@ -95,7 +96,7 @@ class ServeProcessIT {
         resetFlood(port, 2_000);
         assertThat(get(port, "/healthz")).isEqualTo(200);
 
-        node.process().destroy();
+        node.terminate();
         assertThat(node.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
         List<String> output = node.outputAfterExit();
         assertThat(output).as("no stack traces").noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception:"));

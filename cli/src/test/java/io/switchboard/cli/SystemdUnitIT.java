@@ -130,9 +130,10 @@ class SystemdUnitIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> ServeProcessIT.get(port, "/readyz") == 200);
 
         assertThat(unit.value("Service", "KillSignal").orElse("SIGTERM")).isEqualTo("SIGTERM");
-        node.process().destroy(); // SIGTERM
+        node.terminate(); // SIGTERM
         node.assertExitsWithin((int) stopTimeout.toSeconds());
         assertThat(node.process().exitValue()).as("exit status; output: %s", node.output()).isZero();
+        assertThat(node.outputAfterExit()).as("it drained and said so").anyMatch(line -> line.contains("node sb-1 stopped"));
     }
 
     @Test
