@@ -81,6 +81,11 @@ final class BufferedConnection implements Connection {
         return session;
     }
 
+    /** Whether the session is {@code user}'s. */
+    boolean ownedBy(String user) {
+        return session != null && session.userId().equals(user);
+    }
+
     Mode mode() {
         return mode;
     }

@@ -1,12 +1,11 @@
 package io.switchboard.server.transport.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
@@ -20,25 +19,20 @@ import io.switchboard.protocol.Names;
 import io.switchboard.server.auth.AuthenticationException;
 import io.switchboard.server.auth.Authenticator;
 import io.switchboard.server.auth.Identity;
+import io.switchboard.server.config.ServerConfig;
+import io.switchboard.server.http.HttpResponses;
+import io.switchboard.server.http.OriginCheck;
 import io.switchboard.server.http.Peers;
 import io.switchboard.server.limits.ConnectionLimits;
 import io.switchboard.server.limits.LimitExceededException;
-import io.switchboard.server.http.OriginCheck;
-import io.netty.handler.codec.http.FullHttpResponse;
-import java.util.Optional;
-import io.switchboard.server.config.ServerConfig;
-import io.switchboard.server.http.HttpResponses;
 import io.switchboard.server.node.Node;
-import io.switchboard.server.session.Replies;
-import io.switchboard.server.session.Session;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.Optional;
 
 /**
  * The HTTP endpoints of SSE and long-polling sessions: {@code GET /sse}, {@code GET /poll}
@@ -53,6 +47,7 @@ public final class StreamEndpoints {
     private final OriginCheck origins;
     private final StreamSessions sessions;
     private final Duration pollWait;
+    private final SessionRequests sessionRequests;
 
     public StreamEndpoints(ServerConfig config, Authenticator authenticator, Node node, ConnectionLimits limits) {
         this.authenticator = authenticator;
@@ -63,7 +58,7 @@ public final class StreamEndpoints {
                 config.outboundQueueBytes(), Math.min(256 * 1024, config.outboundQueueBytes()), config.closeTimeout());
         this.sessions = new StreamSessions(config.nodeId(), settings);
         this.pollWait = config.pollWait();
-        node.answerNodeRequests(this::answerRemote);
+        this.sessionRequests = new SessionRequests(sessions, node);
     }
 
     /** {@code GET /sse} or {@code /sse/{user}}: an event stream, new or resumed. */
@@ -75,7 +70,7 @@ public final class StreamEndpoints {
         if (user == null) {
             return;
         }
-        if (named != null && named.mode() == BufferedConnection.Mode.SSE && !owns(named, user.userId())) {
+        if (named != null && named.mode() == BufferedConnection.Mode.SSE && !named.ownedBy(user.userId())) {
             HttpResponses.problem(ctx, request, HttpResponseStatus.FORBIDDEN, "the session belongs to another user");
             return;
         }
@@ -155,7 +150,7 @@ public final class StreamEndpoints {
             HttpResponses.problem(ctx, request, HttpResponseStatus.BAD_REQUEST, "session " + token + " is not long-polling");
             return;
         }
-        if (!owns(existing, user.userId())) {
+        if (!existing.ownedBy(user.userId())) {
             HttpResponses.problem(ctx, request, HttpResponseStatus.FORBIDDEN, "the session belongs to another user");
             return;
         }
@@ -185,101 +180,20 @@ public final class StreamEndpoints {
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        CompletionStage<SessionAnswer> answer;
-        String owner = StreamSessions.owner(token);
-        if (sessions.get(token) != null || owner == null || owner.equals(sessions.nodeId())) {
-            answer = serve(token, caller.userId(), post, commands);
-        } else {
-            answer = node.requestNode(owner, remoteRequest(token, caller.userId(), post, commands))
-                    .thenApply(SessionAnswer::parse);
-        }
-        answer.whenComplete((served, failure) -> {
+        sessionRequests.send(token, caller.userId(), post, commands).whenComplete((served, failure) -> {
             if (failure != null) {
                 HttpResponses.send(ctx, keepAlive, HttpResponses.problemResponse(HttpResponseStatus.NOT_FOUND,
                         "session " + token + " cannot be reached: " + failure.getMessage()));
-            } else if (served.status == 404) {
+            } else if (served.status() == 404) {
                 HttpResponses.send(ctx, keepAlive, HttpResponses.problemResponse(HttpResponseStatus.NOT_FOUND,
                         "no session " + token + ": it ended or expired"));
-            } else if (served.status == 403) {
+            } else if (served.status() == 403) {
                 HttpResponses.send(ctx, keepAlive, HttpResponses.problemResponse(HttpResponseStatus.FORBIDDEN,
                         "the session belongs to another user"));
             } else {
-                answerJson(ctx, keepAlive, HttpResponseStatus.valueOf(served.status), served.body);
+                answerJson(ctx, keepAlive, HttpResponseStatus.valueOf(served.status()), served.body());
             }
         });
-    }
-
-    /**
-     * Serves a session request here: the session must be one of this node's, and of
-     * {@code userId} when that is not {@code null} (a caller with a token).
-     */
-    private CompletionStage<SessionAnswer> serve(String token, String userId, boolean post, List<byte[]> commands) {
-        BufferedConnection connection = sessions.get(token);
-        if (connection == null) {
-            return CompletableFuture.completedFuture(new SessionAnswer(404, new byte[0]));
-        }
-        if (userId != null && !owns(connection, userId)) {
-            return CompletableFuture.completedFuture(new SessionAnswer(403, new byte[0]));
-        }
-        Session session = connection.session();
-        if (!post) {
-            connection.eventLoop().execute(() -> session.close(CloseCodes.NORMAL, "session ended", false));
-            return CompletableFuture.completedFuture(new SessionAnswer(204, new byte[0]));
-        }
-        CompletableFuture<SessionAnswer> answer = new CompletableFuture<>();
-        Collector collector = new Collector(commands.size(), body -> answer.complete(new SessionAnswer(200, body)));
-        connection.eventLoop().execute(() -> commands.forEach(command -> session.receive(command, collector)));
-        return answer;
-    }
-
-    /** Answers another node's request for one of this node's sessions. */
-    private CompletionStage<byte[]> answerRemote(byte[] request) {
-        JsonNode asked;
-        try {
-            asked = Json.mapper().readTree(request);
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("malformed session request", e));
-        }
-        List<byte[]> commands = new ArrayList<>();
-        asked.path("commands").forEach(c -> commands.add(c.toString().getBytes(StandardCharsets.UTF_8)));
-        JsonNode user = asked.path("user");
-        return serve(asked.path("session").asText(), user.isTextual() ? user.asText() : null,
-                asked.path("post").asBoolean(), commands)
-                .thenApply(SessionAnswer::toBytes);
-    }
-
-    private static byte[] remoteRequest(String token, String userId, boolean post, List<byte[]> commands) {
-        var request = Json.mapper().createObjectNode().put("session", token).put("post", post);
-        if (userId != null) {
-            request.put("user", userId);
-        }
-        var array = request.putArray("commands");
-        for (byte[] command : commands) {
-            try {
-                array.add(Json.mapper().readTree(command));
-            } catch (IOException e) {
-                throw new IllegalStateException("commands were parsed once already", e);
-            }
-        }
-        return request.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** The HTTP status and body of a session request, as it crosses between nodes. */
-    private record SessionAnswer(int status, byte[] body) {
-        byte[] toBytes() {
-            var node = Json.mapper().createObjectNode().put("status", status);
-            node.put("body", new String(body, StandardCharsets.UTF_8));
-            return node.toString().getBytes(StandardCharsets.UTF_8);
-        }
-
-        static SessionAnswer parse(byte[] bytes) {
-            try {
-                JsonNode node = Json.mapper().readTree(bytes);
-                return new SessionAnswer(node.path("status").asInt(), node.path("body").asText().getBytes(StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new IllegalStateException("malformed answer from another node", e);
-            }
-        }
     }
 
     /** The commands of a POST body: one JSON object, or an array of them. */
@@ -394,10 +308,6 @@ public final class StreamEndpoints {
         HttpResponses.send(ctx, request, response);
     }
 
-    private static boolean owns(BufferedConnection connection, String user) {
-        return connection.session() != null && connection.session().userId().equals(user);
-    }
-
     private static void answerJson(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, byte[] body) {
         HttpResponses.send(ctx, keepAlive, HttpResponses.response(status, "application/json", body));
     }
@@ -415,42 +325,6 @@ public final class StreamEndpoints {
             return Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
             return -2;
-        }
-    }
-
-    /** Gathers the replies to the commands of one POST, in order, and answers once all are done. */
-    private static final class Collector implements Replies {
-        private final List<byte[]> replies = new ArrayList<>();
-        private final java.util.function.Consumer<byte[]> answer;
-        private int remaining;
-
-        Collector(int commands, java.util.function.Consumer<byte[]> answer) {
-            this.remaining = commands;
-            this.answer = answer;
-        }
-
-        @Override
-        public void reply(byte[] frame) {
-            replies.add(frame);
-        }
-
-        @Override
-        public void done() {
-            if (--remaining > 0) {
-                return;
-            }
-            ByteBuf body = Unpooled.buffer();
-            body.writeCharSequence("{\"replies\":[", StandardCharsets.US_ASCII);
-            for (int i = 0; i < replies.size(); i++) {
-                if (i > 0) {
-                    body.writeByte(',');
-                }
-                body.writeBytes(replies.get(i));
-            }
-            body.writeCharSequence("]}", StandardCharsets.US_ASCII);
-            byte[] bytes = new byte[body.readableBytes()];
-            body.readBytes(bytes);
-            answer.accept(bytes);
         }
     }
 
