@@ -404,29 +404,13 @@ class GrpcIT {
                 .check(HealthCheckRequest.newBuilder().setService("switchboard.v1.Switchboard").build());
         assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
 
-        List<ServerReflectionResponse> responses = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        Collected<ServerReflectionResponse> collected = new Collected<>();
         StreamObserver<ServerReflectionRequest> reflection = ServerReflectionGrpc.newStub(client.channel())
-                .serverReflectionInfo(new StreamObserver<>() {
-                    @Override
-                    public void onNext(ServerReflectionResponse value) {
-                        responses.add(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        done.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        done.complete(null);
-                    }
-                });
+                .serverReflectionInfo(collected);
         reflection.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
         reflection.onNext(ServerReflectionRequest.newBuilder().setFileContainingSymbol("switchboard.v1.ServerApi").build());
         reflection.onCompleted();
-        done.orTimeout(10, TimeUnit.SECONDS).join();
+        List<ServerReflectionResponse> responses = collected.all();
         assertThat(responses.get(0).getListServicesResponse().getServiceList()).extracting(s -> s.getName())
                 .contains("switchboard.v1.Switchboard", "switchboard.v1.ServerApi", "grpc.health.v1.Health");
         assertThat(responses.get(1).getFileDescriptorResponse().getFileDescriptorProtoCount()).isPositive();
@@ -435,35 +419,43 @@ class GrpcIT {
     /** The reflection version Python's grpcio-reflection and older grpcurl ask for. */
     @Test
     void reflectionIsServedAsV1AlphaToo() {
-        List<io.grpc.reflection.v1alpha.ServerReflectionResponse> responses = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        Collected<io.grpc.reflection.v1alpha.ServerReflectionResponse> collected = new Collected<>();
         StreamObserver<io.grpc.reflection.v1alpha.ServerReflectionRequest> reflection =
-                io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(grpc(node).channel())
-                        .serverReflectionInfo(new StreamObserver<>() {
-                            @Override
-                            public void onNext(io.grpc.reflection.v1alpha.ServerReflectionResponse value) {
-                                responses.add(value);
-                            }
-
-                            @Override
-                            public void onError(Throwable t) {
-                                done.completeExceptionally(t);
-                            }
-
-                            @Override
-                            public void onCompleted() {
-                                done.complete(null);
-                            }
-                        });
+                io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(grpc(node).channel()).serverReflectionInfo(collected);
         reflection.onNext(io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder().setListServices("").build());
         reflection.onNext(io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder()
                 .setFileContainingSymbol("switchboard.v1.Switchboard").build());
         reflection.onCompleted();
-        done.orTimeout(10, TimeUnit.SECONDS).join();
+        List<io.grpc.reflection.v1alpha.ServerReflectionResponse> responses = collected.all();
         assertThat(responses.get(0).getListServicesResponse().getServiceList()).extracting(s -> s.getName())
                 .contains("switchboard.v1.Switchboard", "switchboard.v1.ServerApi", "grpc.reflection.v1.ServerReflection",
                         "grpc.reflection.v1alpha.ServerReflection");
         assertThat(responses.get(1).getFileDescriptorResponse().getFileDescriptorProtoCount()).isPositive();
+    }
+
+    /** Gathers what a server stream answers; {@link #all()} waits for its end. */
+    private static final class Collected<T> implements StreamObserver<T> {
+        private final List<T> values = new CopyOnWriteArrayList<>();
+        private final CompletableFuture<List<T>> done = new CompletableFuture<>();
+
+        @Override
+        public void onNext(T value) {
+            values.add(value);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            done.completeExceptionally(t);
+        }
+
+        @Override
+        public void onCompleted() {
+            done.complete(List.copyOf(values));
+        }
+
+        List<T> all() {
+            return done.orTimeout(10, TimeUnit.SECONDS).join();
+        }
     }
 
     /** Completes {@code summary} with the one summary a PublishStream answers, or its failure. */

@@ -106,13 +106,31 @@ final class PresenceAnnouncer {
         }
     }
 
+    /**
+     * Records the session's joining (or leaving) {@code room} in the presence store, where the
+     * room tracks its members and the session is a person's, and announces {@code join} for the
+     * user's first connection there ({@code leave} for the last).
+     */
+    CompletionStage<Void> membership(Session session, String room, boolean joined) {
+        if (!recordsMembership(session, room)) {
+            return DONE;
+        }
+        tracking(session, room, joined);
+        CompletionStage<Boolean> edge = joined
+                ? presence.join(room, session.userId(), session.id())
+                : presence.leave(room, session.userId(), session.id());
+        return edge.thenCompose(changed -> changed
+                ? announce(PresenceChange.membership(room, session.userId(), joined))
+                : DONE);
+    }
+
     /** Whether the presence store records the session's membership of {@code room} (people, in rooms that track members). */
-    boolean recordsMembership(Session session, String room) {
+    private boolean recordsMembership(Session session, String room) {
         return !Names.PRESENCE_ROOM.equals(room) && access.tracksMembers(room) && !session.identity().backend();
     }
 
     /** Notes that the presence store is (about to be) asked to record, or forget, the session's membership of {@code room}. */
-    void tracking(Session session, String room, boolean member) {
+    private void tracking(Session session, String room, boolean member) {
         LocalConnection connection = counted.get(session.id());
         if (connection == null) {
             return;

@@ -27,7 +27,6 @@ import io.switchboard.server.history.StreamKey;
 import io.switchboard.server.hub.Hub;
 import io.switchboard.server.metrics.NodeMetrics;
 import io.switchboard.server.presence.Member;
-import io.switchboard.server.presence.PresenceChange;
 import io.switchboard.server.presence.PresenceStore;
 import io.switchboard.server.session.Reply;
 import io.switchboard.server.session.Session;
@@ -130,16 +129,7 @@ final class RoomCommands {
                     }
                     return v;
                 })
-                .thenCompose(v -> {
-                    if (!announcer.recordsMembership(session, room)) {
-                        return DONE;
-                    }
-                    announcer.tracking(session, room, true);
-                    return presence.join(room, session.userId(), session.id())
-                            .thenCompose(first -> first
-                                    ? announcer.announce(PresenceChange.membership(room, session.userId(), true))
-                                    : DONE);
-                });
+                .thenCompose(v -> announcer.membership(session, room, true));
         CompletionStage<HistoryPage> read = since == null
                 ? joined.thenCompose(v -> broker.position(StreamKey.room(room)))
                         .thenApply(position -> new HistoryPage(List.of(), position))
@@ -238,14 +228,7 @@ final class RoomCommands {
         hub.removeMember(room, session);
         session.removeGate(room);
         broker.unsubscribeRoom(room);
-        if (!announcer.recordsMembership(session, room)) {
-            return DONE;
-        }
-        announcer.tracking(session, room, false);
-        return presence.leave(room, session.userId(), session.id())
-                .thenCompose(last -> last
-                        ? announcer.announce(PresenceChange.membership(room, session.userId(), false))
-                        : DONE);
+        return announcer.membership(session, room, false);
     }
 
     private CompletionStage<Reply> publish(Session session, Command.RoomMessage command) {
