@@ -1,7 +1,6 @@
 package io.switchboard.protocol.grpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.google.protobuf.Value;
 import io.switchboard.protocol.Command;
 import io.switchboard.protocol.CommandFields;
@@ -10,7 +9,6 @@ import io.switchboard.protocol.FrameException;
 import io.switchboard.protocol.Json;
 import io.switchboard.protocol.StreamPosition;
 import io.switchboard.protocol.grpc.v1.ClientCommand;
-import java.util.regex.Pattern;
 
 /**
  * Turns a gRPC {@link ClientCommand} into a {@link Command} directly, under the same rules and
@@ -19,9 +17,6 @@ import java.util.regex.Pattern;
  * Stateless and thread-safe.
  */
 public final class ProtoCommands {
-    private static final Pattern INTEGER_ID = Pattern.compile("-?(0|[1-9][0-9]{0,15})");
-    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-
     private final int maxDepth;
 
     /** A decoder refusing content nested deeper than {@code maxDepth} levels, the command itself counted. */
@@ -88,18 +83,10 @@ public final class ProtoCommands {
         }
     }
 
-    /** The command's id: none when empty, an integer when it reads as one; {@code null} when invalid too. */
+    /** The command's id ({@link ProtoFrames#idNode}); {@code null} when there is none or it is invalid. */
     private static JsonNode id(String id) {
-        if (id.isEmpty()) {
-            return null;
-        }
-        JsonNode node = INTEGER_ID.matcher(id).matches() ? integer(Long.parseLong(id)) : JSON.textNode(id);
-        return CommandFields.isValidId(node) ? node : null;
-    }
-
-    /** An integer node as JSON parsing makes it: an int where one holds it. */
-    private static JsonNode integer(long value) {
-        return value == (int) value ? JSON.numberNode((int) value) : JSON.numberNode(value);
+        JsonNode node = ProtoFrames.idNode(id);
+        return node != null && CommandFields.isValidId(node) ? node : null;
     }
 
     private static Value content(ClientCommand command) {

@@ -373,14 +373,25 @@ public final class ProtoFrames {
     }
 
     private static void putId(ObjectNode json, String id) {
+        JsonNode node = idNode(id);
+        if (node != null) {
+            json.set("id", node);
+        }
+    }
+
+    /**
+     * The JSON id a proto {@code id} stands for: none when empty, an integer when it reads as one
+     * (an int where one holds it, as JSON parsing makes it), else the text.
+     */
+    static JsonNode idNode(String id) {
         if (id.isEmpty()) {
-            return;
+            return null;
         }
-        if (INTEGER_ID.matcher(id).matches()) {
-            json.put("id", Long.parseLong(id));
-        } else {
-            json.put("id", id);
+        if (!INTEGER_ID.matcher(id).matches()) {
+            return JSON.textNode(id);
         }
+        long value = Long.parseLong(id);
+        return value == (int) value ? JSON.numberNode((int) value) : JSON.numberNode(value);
     }
 
     /** Sets {@code idempotency_key} when the proto field is not empty (proto3's "not given"). */
