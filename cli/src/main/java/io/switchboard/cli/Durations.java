@@ -1,6 +1,6 @@
 package io.switchboard.cli;
 
-import io.switchboard.server.config.ConfigTree;
+import io.switchboard.server.config.Setting;
 import io.switchboard.server.config.InvalidConfigException;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
@@ -11,7 +11,7 @@ final class Durations implements ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
         try {
-            return ConfigTree.parseDuration("duration", value);
+            return Setting.parseDuration("duration", value);
         } catch (InvalidConfigException e) {
             throw new TypeConversionException("'" + value + "' is not a duration such as 500ms, 10s, 15m, 1h or 7d");
         }

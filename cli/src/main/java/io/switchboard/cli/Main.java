@@ -47,7 +47,9 @@ public final class Main implements Callable<Integer> {
      * {@link #USAGE}, rather than the whole usage.
      */
     static CommandLine commandLine() {
-        return new CommandLine(new Main()).setParameterExceptionHandler((error, args) -> {
+        CommandLine commandLine = new CommandLine(new Main());
+        ServeCommand.addSettingFlags(commandLine.getSubcommands().get("serve").getCommandSpec());
+        return commandLine.setParameterExceptionHandler((error, args) -> {
             CommandLine command = error.getCommandLine();
             PrintWriter err = command.getErr();
             err.println("switchboard: " + error.getMessage());

@@ -118,7 +118,7 @@ class SystemdUnitIT {
                 .contains("node-id: sb-1", "redis: " + redis.uri(), "backend: (hidden)");
         Matcher drain = Pattern.compile("(?m)^drain-timeout: (\\S+)$").matcher(check.output());
         assertThat(drain.find()).as("drain-timeout in %s", check.output()).isTrue();
-        Duration drainTimeout = io.switchboard.server.config.ConfigTree.parseDuration("drain-timeout", drain.group(1));
+        Duration drainTimeout = io.switchboard.server.config.Setting.parseDuration("drain-timeout", drain.group(1));
         Duration stopTimeout = SystemdUnit.timeSpan(unit.value("Service", "TimeoutStopSec").orElseThrow());
         assertThat(stopTimeout).as("TimeoutStopSec= leaves the node its whole drain and 10 s to stop after it")
                 .isGreaterThanOrEqualTo(drainTimeout.plusSeconds(10));

@@ -89,19 +89,19 @@ public final class SwitchboardServer implements AutoCloseable {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
             Authenticator authenticator = authenticator(config);
-            EventLoops eventLoops = EventLoops.create(config.transport(), config.ioThreads());
+            EventLoops eventLoops = EventLoops.create(config.network().transport(), config.network().ioThreads());
             opened.push(eventLoops::close);
             this.loops = eventLoops;
             ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
-            NodeMetrics nodeMetrics = new NodeMetrics(config.nodeId());
+            NodeMetrics nodeMetrics = new NodeMetrics(config.network().nodeId());
             opened.push(nodeMetrics);
             this.metrics = nodeMetrics;
             this.hub = new Hub(loops.group(), allocator, metrics);
-            if (config.redisUri() != null) {
+            if (config.cluster().redisUri() != null) {
                 this.redis = connectRedis(config, opened);
-                this.broker = new RedisBroker(redis, config.nodeId(), config.unsubscribeGrace(), config.historyMetaTtl());
-                this.presence = new RedisPresenceStore(redis.home(), config.nodeId(), config.nodeTimeout());
-                this.history = new RedisHistoryStore(redis, config.historyMetaTtl());
+                this.broker = new RedisBroker(redis, config.network().nodeId(), config.cluster().unsubscribeGrace(), config.history().metaTtl());
+                this.presence = new RedisPresenceStore(redis.home(), config.network().nodeId(), config.cluster().nodeTimeout());
+                this.history = new RedisHistoryStore(redis, config.history().metaTtl());
             } else {
                 this.redis = null;
                 MemoryHistoryStore streams = new MemoryHistoryStore();
@@ -117,28 +117,28 @@ public final class SwitchboardServer implements AutoCloseable {
             this.node = new Node(config, hub, broker, presence, history, authenticator, metrics, System::currentTimeMillis);
             metrics.brokerState(broker::isHealthy);
             this.liveness = redis == null ? null
-                    : new NodeLiveness(node, presence, loops.group().next(), config.heartbeatInterval());
+                    : new NodeLiveness(node, presence, loops.group().next(), config.cluster().heartbeatInterval());
             if (!authenticator.isSecure()) {
                 log.warn("INSECURE MODE: no authentication is configured; any client may connect as any user "
                         + "through /ws/{user_id}, /sse/{user_id} and /poll/{user_id}, and the server API under /api/v1 "
                         + "is open to anyone. Configure authentication before exposing this node.");
             }
-            if (authenticator.isSecure() && config.apiKeys().isEmpty()) {
+            if (authenticator.isSecure() && config.security().apiKeys().isEmpty()) {
                 log.warn("JWT authentication is configured but no server API key is: every /api/v1 call is refused "
                         + "until one is configured (--api-key NAME=KEY)");
             }
-            ConnectionLimits limits = new ConnectionLimits(config, System::nanoTime);
+            ConnectionLimits limits = new ConnectionLimits(config.limits(), System::nanoTime);
             List<String> httpHandlers = new ArrayList<>(HttpChannelInitializer.HTTP_ONLY);
             httpHandlers.add(HttpRouter.NAME);
             WebSocketUpgrade webSocket = new WebSocketUpgrade(config, authenticator, node, limits, httpHandlers);
             StreamEndpoints streams = new StreamEndpoints(config, authenticator, node, limits);
             // One budget per key whichever API it calls, REST or gRPC.
-            RateLimiter apiLimiter = new RateLimiter(config.apiRequestsPerSecond(), config.apiBurst(), System::nanoTime);
-            ApiKeys apiKeys = new ApiKeys(config.apiKeys(), authenticator.isSecure());
+            RateLimiter apiLimiter = new RateLimiter(config.limits().apiRequestsPerSecond(), config.limits().apiBurst(), System::nanoTime);
+            ApiKeys apiKeys = new ApiKeys(config.security().apiKeys(), authenticator.isSecure());
             ServerApi api = new ServerApi(node, apiLimiter, apiKeys);
-            SslContext tls = TlsContexts.server(config);
+            SslContext tls = TlsContexts.server(config.tls());
             StaticFiles files = new StaticFiles(authenticator.isSecure());
-            int queue = config.outboundQueueBytes();
+            int queue = config.connections().outboundQueueBytes();
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(loops.group())
                     .channel(loops.serverChannelType())
@@ -152,14 +152,14 @@ public final class SwitchboardServer implements AutoCloseable {
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(queue / 2, queue))
                     .childHandler(new HttpChannelInitializer(
                             () -> new HttpRouter(webSocket, streams, api, this::isReady, this::isAccepting, this::scrapeMetrics,
-                                    config.metricsRequireApiKey(), files),
-                            connections, tls, Cors.config(config.allowedOrigins()), config));
-            ChannelFuture bound = bootstrap.bind(config.host(), config.port()).awaitUninterruptibly();
+                                    config.security().metricsRequireApiKey(), files),
+                            connections, tls, Cors.config(config.security().allowedOrigins()), config));
+            ChannelFuture bound = bootstrap.bind(config.network().host(), config.network().port()).awaitUninterruptibly();
             if (!bound.isSuccess()) {
                 if (PortInUse.causedBy(bound.cause())) {
-                    throw new PortInUse(config.host(), config.port(), "--port", "port", bound.cause());
+                    throw new PortInUse(config.network().host(), config.network().port(), "--port", "port", bound.cause());
                 }
-                throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
+                throw new IllegalStateException("cannot listen on " + config.network().host() + ":" + config.network().port() + ": "
                         + bound.cause().getMessage(), bound.cause());
             }
             Channel listening = bound.channel();
@@ -171,7 +171,7 @@ public final class SwitchboardServer implements AutoCloseable {
                 liveness.start();
                 opened.push(liveness);
             }
-            GrpcServer grpcServer = config.grpcPort() < 0 ? null : GrpcServer.start(config, loops, tls, node,
+            GrpcServer grpcServer = config.grpc().port() < 0 ? null : GrpcServer.start(config, loops, tls, node,
                     authenticator, apiKeys, apiLimiter, limits, this::isReady);
             if (grpcServer != null) {
                 opened.push(() -> grpcServer.close(Duration.ZERO));
@@ -186,10 +186,10 @@ public final class SwitchboardServer implements AutoCloseable {
         }
         InetSocketAddress address = address();
         log.info("node {} listening on {}:{}{} ({}, {} transport, {} event loops, {})",
-                config.nodeId(), address.getHostString(), address.getPort(),
+                config.network().nodeId(), address.getHostString(), address.getPort(),
                 grpc == null ? "" : ", gRPC on " + address.getHostString() + ":" + grpc.port(),
-                config.tls() ? "TLS: h2, http/1.1" : "clear text: http/1.1, h2c", loops.kind(),
-                loops.threads(), redis == null ? "memory broker" : "Redis broker at " + ServerConfig.redacted(config.redisUri()));
+                config.tls().enabled() ? "TLS: h2, http/1.1" : "clear text: http/1.1, h2c", loops.kind(),
+                loops.threads(), redis == null ? "memory broker" : "Redis broker at " + RedisUris.redacted(config.cluster().redisUri()));
     }
 
     /**
@@ -197,18 +197,18 @@ public final class SwitchboardServer implements AutoCloseable {
      * more Redis servers with streams sharded over them.
      */
     private RedisShards connectRedis(ServerConfig config, Deque<AutoCloseable> opened) {
-        List<String> uris = RedisUris.split(config.redisUri());
-        if (config.redisCluster()) {
-            RedisConnector cluster = RedisConnector.connectCluster(uris, config.redisPrefix(),
-                    config.redisCommandTimeout(), metrics.registry(), metrics::brokerReconnected);
+        List<String> uris = RedisUris.split(config.cluster().redisUri());
+        if (config.cluster().redisCluster()) {
+            RedisConnector cluster = RedisConnector.connectCluster(uris, config.cluster().redisPrefix(),
+                    config.cluster().redisCommandTimeout(), metrics.registry(), metrics::brokerReconnected);
             opened.push(cluster::close);
             return RedisShards.of(cluster);
         }
         List<RedisConnector> connectors = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (String uri : uris) {
-            RedisConnector connector = RedisConnector.connect(uri, config.redisPrefix(),
-                    config.redisCommandTimeout(), metrics.registry(), metrics::brokerReconnected);
+            RedisConnector connector = RedisConnector.connect(uri, config.cluster().redisPrefix(),
+                    config.cluster().redisCommandTimeout(), metrics.registry(), metrics::brokerReconnected);
             opened.push(connector::close);
             connectors.add(connector);
             names.add(RedisUris.instance(uri));
@@ -228,11 +228,11 @@ public final class SwitchboardServer implements AutoCloseable {
     }
 
     private static Authenticator authenticator(ServerConfig config) {
-        if (!config.jwt().configured()) {
+        if (!config.security().jwt().configured()) {
             return new InsecureAuthenticator();
         }
         try {
-            return new JwtAuthenticator(config.jwt());
+            return new JwtAuthenticator(config.security().jwt());
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigException("jwt", e.getMessage());
         }
@@ -275,7 +275,7 @@ public final class SwitchboardServer implements AutoCloseable {
         draining = true;
         long deadline = System.nanoTime() + timeout.toNanos();
         log.info("node {} draining: refusing new connections, asking {} to reconnect elsewhere",
-                config.nodeId(), hub.stats().join().sessions() + " session(s)");
+                config.network().nodeId(), hub.stats().join().sessions() + " session(s)");
         if (grpc != null) {
             grpc.shutdown();
         }
@@ -286,7 +286,7 @@ public final class SwitchboardServer implements AutoCloseable {
         }
         int left = hub.stats().join().sessions();
         if (left > 0) {
-            log.info("node {}: {} session(s) still open after the drain timeout; closing them", config.nodeId(), left);
+            log.info("node {}: {} session(s) still open after the drain timeout; closing them", config.network().nodeId(), left);
         }
     }
 
@@ -336,7 +336,7 @@ public final class SwitchboardServer implements AutoCloseable {
             return;
         }
         running = false;
-        log.info("node {} stopping", config.nodeId());
+        log.info("node {} stopping", config.network().nodeId());
         serverChannel.close().syncUninterruptibly();
         if (grpc != null) {
             grpc.shutdown();
@@ -352,7 +352,7 @@ public final class SwitchboardServer implements AutoCloseable {
             node.departCluster().toCompletableFuture().orTimeout(SHUTDOWN_GRACE_MILLIS * 2, TimeUnit.MILLISECONDS)
                     .exceptionally(failure -> {
                         log.warn("node {}: could not remove its presence from the cluster: {}",
-                                config.nodeId(), failure.toString());
+                                config.network().nodeId(), failure.toString());
                         return null;
                     }).join();
         }
@@ -362,7 +362,7 @@ public final class SwitchboardServer implements AutoCloseable {
         loops.close();
         closeBackends();
         metrics.close();
-        log.info("node {} stopped", config.nodeId());
+        log.info("node {} stopped", config.network().nodeId());
     }
 
     private void closeBackends() {

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.FrameException;
+import io.switchboard.protocol.Json;
 import io.switchboard.protocol.StreamPosition;
 import io.switchboard.server.http.HttpResponses;
 import io.switchboard.server.http.Peers;
@@ -173,7 +174,7 @@ public final class ServerApi {
         } else if (path.length == 1 && path[0].equals("stats")) {
             allow = "GET";
             if (method.equals(HttpMethod.GET)) {
-                return node.stats().thenApply(stats -> json(HttpResponseStatus.OK, stats));
+                return node.stats().thenApply(stats -> json(HttpResponseStatus.OK, Json.mapper().valueToTree(stats)));
             }
         } else {
             throw new ApiException(HttpResponseStatus.NOT_FOUND, "no API resource at /api/v1/" + String.join("/", path));

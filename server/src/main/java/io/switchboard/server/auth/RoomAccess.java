@@ -2,7 +2,7 @@ package io.switchboard.server.auth;
 
 import io.switchboard.protocol.Names;
 import io.switchboard.server.config.RoomPolicy;
-import io.switchboard.server.config.ServerConfig;
+import io.switchboard.server.config.RoomSettings;
 import java.util.List;
 
 /**
@@ -12,10 +12,10 @@ import java.util.List;
  * {@code null} when allowed, else why not.
  */
 public final class RoomAccess {
-    private final ServerConfig config;
+    private final RoomSettings rooms;
 
-    public RoomAccess(ServerConfig config) {
-        this.config = config;
+    public RoomAccess(RoomSettings rooms) {
+        this.rooms = rooms;
     }
 
     /** Whether {@code who} may join {@code room}. */
@@ -35,7 +35,7 @@ public final class RoomAccess {
 
     /** Whether {@code who} may publish to {@code room}, being a member of it or not. */
     public String publishDenied(Identity who, String room, boolean member) {
-        RoomPolicy.Publish publish = config.policy(room).publish();
+        RoomPolicy.Publish publish = rooms.policy(room).publish();
         if (publish == RoomPolicy.Publish.SERVER) {
             return "only the server publishes to room '" + room + "'";
         }
@@ -50,7 +50,7 @@ public final class RoomAccess {
         if (Names.PRESENCE_ROOM.equals(room)) {
             return null;
         }
-        if (!config.policy(room).presence()) {
+        if (!rooms.policy(room).presence()) {
             return "presence is off for room '" + room + "'";
         }
         return joinDenied(who, room);
@@ -58,12 +58,12 @@ public final class RoomAccess {
 
     /** Whether the node keeps track of who is in {@code room} at all. */
     public boolean tracksMembers(String room) {
-        RoomPolicy policy = config.policy(room);
+        RoomPolicy policy = rooms.policy(room);
         return policy.presence() || policy.joinLeave();
     }
 
     /** Whether members of {@code room} see {@code join} and {@code leave} events. */
     public boolean announcesMembership(String room) {
-        return config.policy(room).joinLeave();
+        return rooms.policy(room).joinLeave();
     }
 }

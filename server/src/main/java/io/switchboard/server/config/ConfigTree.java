@@ -18,11 +18,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A node's settings as one tree, from the sources in order of precedence: a YAML file, then
@@ -38,31 +38,7 @@ public final class ConfigTree {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)?");
-    private static final String SECRET = "(hidden)";
-
-    /** Every fixed setting, by key; {@code true} for the lists. */
-    private static final Map<String, Boolean> KEYS = new LinkedHashMap<>();
-
-    static {
-        for (String key : List.of("host", "port", "node-id", "io-threads", "transport", "max-frame-bytes",
-                "max-rooms-per-connection", "outbound-queue-bytes", "max-pending-commands", "ping-interval",
-                "idle-timeout", "close-timeout", "drain-timeout", "redis", "redis-prefix", "redis-cluster",
-                "redis-command-timeout",
-                "heartbeat-interval", "node-timeout", "unsubscribe-grace", "history.size", "history.ttl",
-                "direct-history.size", "direct-history.ttl", "history-meta-ttl", "session-hold", "sse-heartbeat",
-                "poll-wait", "tls.cert", "tls.key", "tls.self-signed", "jwt.jwks", "jwt.issuer", "jwt.audience",
-                "jwt.leeway", "api.requests-per-second", "api.burst", "rooms.publish", "rooms.presence",
-                "rooms.join-leave", "max-connections-per-user", "max-connections-per-ip", "connection-rate-per-ip",
-                "command-rate", "command-burst", "max-json-depth", "handshake-timeout", "connect-timeout",
-                "max-header-bytes", "max-request-line-bytes", "compression", "metrics.require-api-key", "grpc.port",
-                "grpc.max-connection-age", "grpc.max-connection-age-grace")) {
-            KEYS.put(key, false);
-        }
-        for (String key : List.of("allowed-origins", "jwt.secrets", "jwt.public-keys")) {
-            KEYS.put(key, true);
-        }
-    }
+    static final String SECRET = "(hidden)";
 
     private final ObjectNode root;
 
@@ -99,17 +75,17 @@ public final class ConfigTree {
 
     /** Applies the {@code SWITCHBOARD_*} variables of {@code environment} over what is set. */
     public ConfigTree applyEnvironment(Map<String, String> environment) {
-        KEYS.forEach((key, list) -> {
-            String value = environment.get(environmentName(key));
+        for (Setting<?> setting : Settings.ALL) {
+            String value = environment.get(setting.environmentVariable());
             if (value == null) {
-                return;
+                continue;
             }
-            if (list) {
-                setList(key, value.isBlank() ? List.of() : List.of(value.split(",")));
+            if (setting.isList()) {
+                setList(setting.key(), value.isBlank() ? List.of() : List.of(value.split(",")));
             } else {
-                set(key, value);
+                set(setting.key(), value);
             }
-        });
+        }
         String keys = environment.get("SWITCHBOARD_API_KEYS");
         if (keys != null) {
             ObjectNode apiKeys = JSON.objectNode();
@@ -123,11 +99,6 @@ public final class ConfigTree {
             root.set("api-keys", apiKeys);
         }
         return this;
-    }
-
-    /** The environment variable of a setting: {@code history.size} is {@code SWITCHBOARD_HISTORY_SIZE}. */
-    public static String environmentName(String key) {
-        return "SWITCHBOARD_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     /** Sets a setting (a dotted key) to a value, replacing what was there. */
@@ -191,56 +162,10 @@ public final class ConfigTree {
     public ServerConfig.Builder builder() {
         Reader r = new Reader(root);
         ServerConfig.Builder b = ServerConfig.builder();
-        ServerConfig defaults = ServerConfig.builder().build();
-        r.text("host", b::host);
-        r.integer("port", b::port);
-        r.text("node-id", b::nodeId);
-        r.integer("io-threads", b::ioThreads);
-        r.value("transport", IoTransport::parse, b::transport);
-        r.integer("max-frame-bytes", b::maxFrameBytes);
-        r.integer("max-rooms-per-connection", b::maxRoomsPerConnection);
-        r.integer("outbound-queue-bytes", b::outboundQueueBytes);
-        r.integer("max-pending-commands", b::maxPendingCommands);
-        r.duration("ping-interval", b::pingInterval);
-        r.duration("idle-timeout", b::idleTimeout);
-        r.duration("close-timeout", b::closeTimeout);
-        r.duration("drain-timeout", b::drainTimeout);
-        r.text("redis", b::redisUri);
-        r.text("redis-prefix", b::redisPrefix);
-        r.bool("redis-cluster", b::redisCluster);
-        r.duration("redis-command-timeout", b::redisCommandTimeout);
-        r.duration("heartbeat-interval", b::heartbeatInterval);
-        r.duration("node-timeout", b::nodeTimeout);
-        r.duration("unsubscribe-grace", b::unsubscribeGrace);
-        b.defaultHistory(r.history("history", defaults.defaultHistory()));
-        b.directHistory(r.history("direct-history", defaults.directHistory()));
-        r.duration("history-meta-ttl", b::historyMetaTtl);
-        r.duration("session-hold", b::sessionHold);
-        r.duration("sse-heartbeat", b::sseHeartbeat);
-        r.duration("poll-wait", b::pollWait);
-        Path[] tls = new Path[2];
-        r.text("tls.cert", v -> tls[0] = Path.of(v));
-        r.text("tls.key", v -> tls[1] = Path.of(v));
-        b.tls(tls[0], tls[1]);
-        r.bool("tls.self-signed", b::tlsSelfSigned);
-        r.list("allowed-origins").forEach(b::allowedOrigin);
-        JwtSettings jwt = JwtSettings.NONE;
-        List<String> secrets = r.list("jwt.secrets");
-        List<Path> publicKeys = r.list("jwt.public-keys").stream().map(Path::of).toList();
-        Path[] jwks = new Path[1];
-        r.text("jwt.jwks", v -> jwks[0] = Path.of(v));
-        String[] claims = new String[2];
-        r.text("jwt.issuer", v -> claims[0] = v);
-        r.text("jwt.audience", v -> claims[1] = v);
-        Duration[] leeway = {jwt.leeway()};
-        r.duration("jwt.leeway", v -> leeway[0] = v);
-        b.jwt(new JwtSettings(secrets, publicKeys, jwks[0], claims[0], claims[1], leeway[0]));
+        for (Setting<?> setting : Settings.ALL) {
+            r.read(setting, b);
+        }
         r.objectEntries("api-keys").forEach((name, key) -> b.apiKey(name, r.textAt("api-keys." + name, key)));
-        double[] api = {defaults.apiRequestsPerSecond(), defaults.apiBurst()};
-        r.decimal("api.requests-per-second", v -> api[0] = v);
-        r.integer("api.burst", v -> api[1] = v);
-        b.apiRate(api[0], (int) api[1]);
-        b.defaultPolicy(r.policy("rooms", RoomPolicy.DEFAULT));
         r.objectEntries("namespaces").forEach((ns, options) -> {
             String prefix = "namespaces." + ns;
             if (!options.isObject()) {
@@ -251,28 +176,9 @@ public final class ConfigTree {
                 b.namespacePolicy(ns, policy);
             }
             if (options.has("history")) {
-                b.namespaceHistory(ns, r.history(prefix + ".history", defaults.defaultHistory()));
+                b.namespaceHistory(ns, r.history(prefix + ".history", HistoryOptions.DEFAULT));
             }
         });
-        r.integer("max-connections-per-user", b::maxConnectionsPerUser);
-        r.integer("max-connections-per-ip", b::maxConnectionsPerIp);
-        r.decimal("connection-rate-per-ip", b::connectionRatePerIp);
-        double[] commands = {defaults.commandsPerSecond(), defaults.commandBurst()};
-        r.decimal("command-rate", v -> commands[0] = v);
-        r.integer("command-burst", v -> commands[1] = v);
-        b.commandRate(commands[0], (int) commands[1]);
-        r.integer("max-json-depth", b::maxJsonDepth);
-        r.duration("handshake-timeout", b::handshakeTimeout);
-        r.duration("connect-timeout", b::connectTimeout);
-        r.integer("max-header-bytes", b::maxHeaderBytes);
-        r.integer("max-request-line-bytes", b::maxRequestLineBytes);
-        r.bool("compression", b::compression);
-        r.bool("metrics.require-api-key", b::metricsRequireApiKey);
-        r.integer("grpc.port", b::grpcPort);
-        Duration[] age = {defaults.grpcMaxConnectionAge(), defaults.grpcMaxConnectionAgeGrace()};
-        r.duration("grpc.max-connection-age", v -> age[0] = v);
-        r.duration("grpc.max-connection-age-grace", v -> age[1] = v);
-        b.grpcMaxConnectionAge(age[0], age[1]);
         r.rejectUnread();
         return b;
     }
@@ -280,52 +186,14 @@ public final class ConfigTree {
     /** The whole effective configuration as YAML, secrets hidden: what {@code config check} prints. */
     public static String describe(ServerConfig c) {
         ObjectNode out = JSON.objectNode();
-        out.put("host", c.host()).put("port", c.port()).put("node-id", c.nodeId()).put("io-threads", c.ioThreads())
-                .put("transport", c.transport().toString()).put("max-frame-bytes", c.maxFrameBytes())
-                .put("max-rooms-per-connection", c.maxRoomsPerConnection())
-                .put("outbound-queue-bytes", c.outboundQueueBytes())
-                .put("max-pending-commands", c.maxPendingCommands())
-                .put("ping-interval", duration(c.pingInterval())).put("idle-timeout", duration(c.idleTimeout()))
-                .put("close-timeout", duration(c.closeTimeout())).put("drain-timeout", duration(c.drainTimeout()))
-                .put("redis", ServerConfig.redacted(c.redisUri())).put("redis-prefix", c.redisPrefix())
-                .put("redis-cluster", c.redisCluster())
-                .put("redis-command-timeout", duration(c.redisCommandTimeout()))
-                .put("heartbeat-interval", duration(c.heartbeatInterval()))
-                .put("node-timeout", duration(c.nodeTimeout()))
-                .put("unsubscribe-grace", duration(c.unsubscribeGrace()));
-        history(out.putObject("history"), c.defaultHistory());
-        history(out.putObject("direct-history"), c.directHistory());
-        out.put("history-meta-ttl", duration(c.historyMetaTtl())).put("session-hold", duration(c.sessionHold()))
-                .put("sse-heartbeat", duration(c.sseHeartbeat())).put("poll-wait", duration(c.pollWait()));
-        out.putObject("tls").put("cert", c.tlsCert() == null ? null : c.tlsCert().toString())
-                .put("key", c.tlsKey() == null ? null : c.tlsKey().toString()).put("self-signed", c.tlsSelfSigned());
-        ArrayNode origins = out.putArray("allowed-origins");
-        c.allowedOrigins().forEach(origins::add);
-        ObjectNode jwt = out.putObject("jwt");
-        ArrayNode secrets = jwt.putArray("secrets");
-        c.jwt().hmacSecrets().forEach(s -> secrets.add(SECRET));
-        ArrayNode keys = jwt.putArray("public-keys");
-        c.jwt().publicKeys().forEach(k -> keys.add(k.toString()));
-        jwt.put("jwks", c.jwt().jwks() == null ? null : c.jwt().jwks().toString()).put("issuer", c.jwt().issuer())
-                .put("audience", c.jwt().audience()).put("leeway", duration(c.jwt().leeway()));
+        for (Setting<?> setting : Settings.ALL) {
+            put(out, setting.key(), describe(c, setting));
+        }
         ObjectNode apiKeys = out.putObject("api-keys");
         c.apiKeys().keySet().stream().sorted().forEach(name -> apiKeys.put(name, SECRET));
-        out.putObject("api").put("requests-per-second", c.apiRequestsPerSecond()).put("burst", c.apiBurst());
-        policy(out.putObject("rooms"), c.defaultPolicy());
         ObjectNode namespaces = out.putObject("namespaces");
-        c.namespacePolicies().forEach((ns, p) -> policy(namespaces.with(ns), p));
-        c.namespaceHistories().forEach((ns, h) -> history(namespaces.with(ns).putObject("history"), h));
-        out.put("max-connections-per-user", c.maxConnectionsPerUser())
-                .put("max-connections-per-ip", c.maxConnectionsPerIp())
-                .put("connection-rate-per-ip", c.connectionRatePerIp()).put("command-rate", c.commandsPerSecond())
-                .put("command-burst", c.commandBurst()).put("max-json-depth", c.maxJsonDepth())
-                .put("handshake-timeout", duration(c.handshakeTimeout()))
-                .put("connect-timeout", duration(c.connectTimeout())).put("max-header-bytes", c.maxHeaderBytes())
-                .put("max-request-line-bytes", c.maxRequestLineBytes()).put("compression", c.compression());
-        out.putObject("metrics").put("require-api-key", c.metricsRequireApiKey());
-        out.putObject("grpc").put("port", c.grpcPort())
-                .put("max-connection-age", duration(c.grpcMaxConnectionAge()))
-                .put("max-connection-age-grace", duration(c.grpcMaxConnectionAgeGrace()));
+        c.rooms().namespaces().forEach((ns, p) -> policy(namespaces.with(ns), p));
+        c.history().namespaces().forEach((ns, h) -> history(namespaces.with(ns).putObject("history"), h));
         try {
             return YAML.writeValueAsString(out);
         } catch (JsonProcessingException e) {
@@ -333,8 +201,22 @@ public final class ConfigTree {
         }
     }
 
+    private static <T> Object describe(ServerConfig c, Setting<T> setting) {
+        return setting.describe(c.value(setting));
+    }
+
+    /** Writes {@code value} at the dotted {@code key} of {@code out}. */
+    private static void put(ObjectNode out, String key, Object value) {
+        ObjectNode node = out;
+        String[] parts = key.split("\\.");
+        for (int i = 0; i < parts.length - 1; i++) {
+            node = node.with(parts[i]);
+        }
+        node.set(parts[parts.length - 1], YAML.valueToTree(value));
+    }
+
     private static void history(ObjectNode node, HistoryOptions history) {
-        node.put("size", history.size()).put("ttl", duration(history.ttl()));
+        node.put("size", history.size()).put("ttl", Setting.formatDuration(history.ttl()));
     }
 
     private static void policy(ObjectNode node, RoomPolicy policy) {
@@ -342,49 +224,10 @@ public final class ConfigTree {
                 .put("join-leave", policy.joinLeave());
     }
 
-    /** A duration as written in settings: the largest unit that divides it. */
-    static String duration(Duration d) {
-        long ms = d.toMillis();
-        if (ms % 86_400_000 == 0 && ms > 0) {
-            return ms / 86_400_000 + "d";
-        } else if (ms % 3_600_000 == 0 && ms > 0) {
-            return ms / 3_600_000 + "h";
-        } else if (ms % 60_000 == 0 && ms > 0) {
-            return ms / 60_000 + "m";
-        } else if (ms % 1000 == 0) {
-            return ms / 1000 + "s";
-        }
-        return ms + "ms";
-    }
-
-    /**
-     * Reads {@code 500ms}, {@code 10s}, {@code 15m}, {@code 1h}, {@code 7d}, or a bare number of
-     * seconds; fails naming {@code key}.
-     */
-    public static Duration parseDuration(String key, String text) {
-        Matcher m = DURATION.matcher(text.trim());
-        if (!m.matches()) {
-            throw new InvalidConfigException(key, "'" + text + "' is not a duration such as 500ms, 10s, 15m, 1h or 7d");
-        }
-        long n = Long.parseLong(m.group(1));
-        switch (m.group(2) == null ? "s" : m.group(2)) {
-            case "ms":
-                return Duration.ofMillis(n);
-            case "s":
-                return Duration.ofSeconds(n);
-            case "m":
-                return Duration.ofMinutes(n);
-            case "h":
-                return Duration.ofHours(n);
-            default:
-                return Duration.ofDays(n);
-        }
-    }
-
     /** Reads settings off the tree, remembering which it read, so that the rest can be named as unknown. */
     private static final class Reader {
         private final ObjectNode root;
-        private final java.util.Set<String> read = new java.util.HashSet<>();
+        private final Set<String> read = new HashSet<>();
 
         Reader(ObjectNode root) {
             this.root = root;
@@ -399,7 +242,21 @@ public final class ConfigTree {
             return node == null || node.isNull() ? null : node;
         }
 
-        <T> void value(String key, Function<String, T> parse, java.util.function.Consumer<T> apply) {
+        /** Sets {@code setting} on {@code builder} when the tree holds it. */
+        <T> void read(Setting<T> setting, ServerConfig.Builder builder) {
+            String key = setting.key();
+            if (setting.isList()) {
+                JsonNode node = root.at("/" + key.replace(".", "/"));
+                List<String> items = list(key);
+                if (!node.isMissingNode() && !node.isNull()) {
+                    builder.set(setting, setting.parseList(items));
+                }
+                return;
+            }
+            value(key, setting::parse, v -> builder.set(setting, v));
+        }
+
+        <T> void value(String key, Function<String, T> parse, Consumer<T> apply) {
             JsonNode node = at(key);
             if (node == null) {
                 return;
@@ -407,19 +264,7 @@ public final class ConfigTree {
             if (!node.isValueNode()) {
                 throw new InvalidConfigException(key, "must be a single value");
             }
-            T value;
-            try {
-                value = parse.apply(node.asText());
-            } catch (InvalidConfigException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new InvalidConfigException(key, "'" + node.asText() + "' " + describe(e));
-            }
-            apply.accept(value);
-        }
-
-        void text(String key, java.util.function.Consumer<String> apply) {
-            value(key, v -> v, apply);
+            apply.accept(parse.apply(node.asText()));
         }
 
         String textAt(String key, JsonNode node) {
@@ -427,39 +272,6 @@ public final class ConfigTree {
                 throw new InvalidConfigException(key, "must be a single value");
             }
             return node.asText();
-        }
-
-        void integer(String key, java.util.function.IntConsumer apply) {
-            value(key, v -> {
-                try {
-                    return Integer.parseInt(v.trim());
-                } catch (NumberFormatException e) {
-                    throw new InvalidConfigException(key, "'" + v + "' is not a whole number");
-                }
-            }, apply::accept);
-        }
-
-        void decimal(String key, java.util.function.DoubleConsumer apply) {
-            value(key, v -> {
-                try {
-                    return Double.parseDouble(v.trim());
-                } catch (NumberFormatException e) {
-                    throw new InvalidConfigException(key, "'" + v + "' is not a number");
-                }
-            }, apply::accept);
-        }
-
-        void bool(String key, java.util.function.Consumer<Boolean> apply) {
-            value(key, v -> {
-                if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-                    return Boolean.parseBoolean(v);
-                }
-                throw new InvalidConfigException(key, "must be true or false, was '" + v + "'");
-            }, apply);
-        }
-
-        void duration(String key, java.util.function.Consumer<Duration> apply) {
-            value(key, v -> parseDuration(key, v), apply);
         }
 
         List<String> list(String key) {
@@ -509,14 +321,16 @@ public final class ConfigTree {
             return entries;
         }
 
+        /** A namespace's history: its size and TTL, each falling back to {@code fallback}'s. */
         HistoryOptions history(String key, HistoryOptions fallback) {
             int[] size = {fallback.size()};
             Duration[] ttl = {fallback.ttl()};
-            integer(key + ".size", v -> size[0] = v);
-            duration(key + ".ttl", v -> ttl[0] = v);
+            value(key + ".size", v -> Setting.parseInteger(key + ".size", v), v -> size[0] = v);
+            value(key + ".ttl", v -> Setting.parseDuration(key + ".ttl", v), v -> ttl[0] = v);
             return new HistoryOptions(size[0], ttl[0]);
         }
 
+        /** A namespace's rules, each option falling back to {@code fallback}'s. */
         RoomPolicy policy(String key, RoomPolicy fallback) {
             RoomPolicy.Publish[] publish = {fallback.publish()};
             boolean[] flags = {fallback.presence(), fallback.joinLeave()};
@@ -527,8 +341,8 @@ public final class ConfigTree {
                     throw new InvalidConfigException(key + ".publish", "must be members, anyone or server, was '" + v + "'");
                 }
             }, v -> publish[0] = v);
-            bool(key + ".presence", v -> flags[0] = v);
-            bool(key + ".join-leave", v -> flags[1] = v);
+            value(key + ".presence", v -> Setting.parseBoolean(key + ".presence", v), v -> flags[0] = v);
+            value(key + ".join-leave", v -> Setting.parseBoolean(key + ".join-leave", v), v -> flags[1] = v);
             return new RoomPolicy(publish[0], flags[0], flags[1]);
         }
 
@@ -543,8 +357,7 @@ public final class ConfigTree {
 
         private void collectLeaves(String prefix, JsonNode node, List<String> unknown) {
             if (read.contains(prefix) || node.isNull() || node.isObject() && node.isEmpty() && !prefix.isEmpty()
-                    && (KEYS.keySet().stream().anyMatch(k -> k.startsWith(prefix + ".")) || prefix.equals("namespaces")
-                    || prefix.equals("api-keys"))) {
+                    && (isSection(prefix) || prefix.equals("namespaces") || prefix.equals("api-keys"))) {
                 // Read, or an empty section of settings that exist ('jwt:' with nothing under it).
                 return;
             }
@@ -556,8 +369,8 @@ public final class ConfigTree {
             }
         }
 
-        private static String describe(RuntimeException e) {
-            return e.getMessage() == null ? "is not valid" : "is not valid: " + e.getMessage();
+        private static boolean isSection(String prefix) {
+            return Settings.ALL.stream().anyMatch(s -> s.key().startsWith(prefix + "."));
         }
     }
 }

@@ -27,7 +27,7 @@ public final class RedisUris {
     public static String instance(String uri) {
         URI parsed = URI.create(uri);
         if (parsed.getHost() == null) {
-            throw new IllegalArgumentException("no host in " + ServerConfig.redacted(uri));
+            throw new IllegalArgumentException("no host in " + redacted(uri));
         }
         int port = parsed.getPort() > 0 ? parsed.getPort() : 6379;
         String path = parsed.getPath() == null || parsed.getPath().isEmpty() ? "/0" : parsed.getPath();
@@ -51,5 +51,10 @@ public final class RedisUris {
             }
         }
         return !uris.isEmpty();
+    }
+
+    /** {@code uri} with any password replaced by {@code ***}, for logs and messages. */
+    public static String redacted(String uri) {
+        return uri == null ? null : uri.replaceAll("(rediss?://)([^:@/,]*):[^@/,]*@", "$1$2:***@");
     }
 }

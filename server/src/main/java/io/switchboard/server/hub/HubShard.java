@@ -48,12 +48,25 @@ final class HubShard {
         return loop;
     }
 
+    /**
+     * Whether the caller runs on this shard's loop, the only thread that may touch its index:
+     * checked by {@code assert} (on in tests, free in production), it fails loudly otherwise.
+     */
+    private boolean onLoop() {
+        if (!loop.inEventLoop()) {
+            throw new AssertionError("the hub's index of " + loop + " touched from " + Thread.currentThread().getName());
+        }
+        return true;
+    }
+
     void addSession(Session session) {
+        assert onLoop();
         users.computeIfAbsent(session.userId(), u -> new ArrayList<>(2)).add(session);
         sessions++;
     }
 
     void removeSession(Session session) {
+        assert onLoop();
         List<Session> list = users.get(session.userId());
         if (list != null && list.remove(session)) {
             sessions--;
@@ -65,6 +78,7 @@ final class HubShard {
 
     /** {@code true} when the room had no member on this loop before. */
     boolean addMember(String room, Session session) {
+        assert onLoop();
         Set<Session> members = rooms.computeIfAbsent(room, r -> new LinkedHashSet<>());
         boolean first = members.isEmpty();
         members.add(session);
@@ -73,6 +87,7 @@ final class HubShard {
 
     /** {@code true} when the room has no member left on this loop. */
     boolean removeMember(String room, Session session) {
+        assert onLoop();
         Set<Session> members = rooms.get(room);
         if (members == null || !members.remove(session)) {
             return false;
@@ -106,6 +121,7 @@ final class HubShard {
     }
 
     private void drain() {
+        assert onLoop();
         drainScheduled.set(false);
         int written = 0;
         Delivery delivery;
@@ -195,6 +211,7 @@ final class HubShard {
 
     /** Closes the sessions of one user on this loop, without inviting them back; call on the loop. */
     void closeUser(String user, int code, String reason) {
+        assert onLoop();
         List<Session> sessionsOfUser = users.get(user);
         if (sessionsOfUser != null) {
             for (Session session : List.copyOf(sessionsOfUser)) {
@@ -205,6 +222,7 @@ final class HubShard {
 
     /** Closes every session of this loop; call on the loop. */
     void closeAll(int code, String reason) {
+        assert onLoop();
         List<Session> all = new ArrayList<>();
         users.values().forEach(all::addAll);
         for (Session session : all) {
@@ -214,6 +232,7 @@ final class HubShard {
 
     /** A copy of this shard's counts for {@link Hub#stats()}; call on the loop. */
     Counts counts() {
+        assert onLoop();
         return new Counts(sessions, Set.copyOf(users.keySet()), Set.copyOf(rooms.keySet()));
     }
 

@@ -1,6 +1,6 @@
 package io.switchboard.server.limits;
 
-import io.switchboard.server.config.ServerConfig;
+import io.switchboard.server.config.LimitSettings;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.LongSupplier;
@@ -17,7 +17,7 @@ public final class ConnectionLimits {
     private final ConcurrentMap<String, Integer> byIp = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Integer> byUser = new ConcurrentHashMap<>();
 
-    public ConnectionLimits(ServerConfig config, LongSupplier nanoClock) {
+    public ConnectionLimits(LimitSettings config, LongSupplier nanoClock) {
         this.perIp = config.maxConnectionsPerIp();
         this.perUser = config.maxConnectionsPerUser();
         double rate = config.connectionRatePerIp();

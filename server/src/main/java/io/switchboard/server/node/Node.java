@@ -1,7 +1,6 @@
 package io.switchboard.server.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.protocol.Command;
 import io.switchboard.protocol.CommandDecoder;
 import io.switchboard.protocol.ErrorCode;
@@ -57,7 +56,7 @@ public final class Node implements CommandHandler {
     /** A node whose clients refresh their tokens through {@code authenticator}; {@code clock} gives epoch millis. */
     public Node(ServerConfig config, Hub hub, Broker broker, PresenceStore presence, HistoryStore history,
                 Authenticator authenticator, LongSupplier clock) {
-        this(config, hub, broker, presence, history, authenticator, NodeMetrics.nodeOnly(config.nodeId()), clock);
+        this(config, hub, broker, presence, history, authenticator, NodeMetrics.nodeOnly(config.network().nodeId()), clock);
     }
 
     /** A node that counts what it does in {@code metrics}. */
@@ -67,19 +66,19 @@ public final class Node implements CommandHandler {
         this.broker = broker;
         this.presence = presence;
         this.metrics = metrics;
-        RoomAccess access = new RoomAccess(config);
+        RoomAccess access = new RoomAccess(config.rooms());
         RateMeter publications = new RateMeter();
-        this.announcer = new PresenceAnnouncer(config.nodeId(), broker, presence, access, clock);
+        this.announcer = new PresenceAnnouncer(config.network().nodeId(), broker, presence, access, clock);
         this.rooms = new RoomCommands(config, hub, broker, presence, history, authenticator, access, announcer, metrics,
                 publications, clock);
-        SessionLimits limits = new SessionLimits(config.maxPendingCommands(), new CommandDecoder(config.maxJsonDepth()),
-                config.commandsPerSecond(), config.commandBurst());
+        SessionLimits limits = new SessionLimits(config.connections().maxPendingCommands(), new CommandDecoder(config.connections().maxJsonDepth()),
+                config.limits().commandsPerSecond(), config.limits().commandBurst());
         this.admission = new SessionAdmission(config, hub, broker, presence, announcer, rooms, metrics, limits, this, clock);
-        this.stats = new NodeStats(config.nodeId(), hub, presence, metrics, publications, clock);
+        this.stats = new NodeStats(config.network().nodeId(), hub, presence, metrics, publications, clock);
     }
 
     public String id() {
-        return config.nodeId();
+        return config.network().nodeId();
     }
 
     /** Opens a session for a user the transport vouches for (insecure mode); see {@link #open(Identity, Connection, JsonNode, Runnable)}. */
@@ -138,18 +137,13 @@ public final class Node implements CommandHandler {
      * Counts for the server API's stats: cluster-wide from the presence store, this node's own
      * ({@code node}), and the last report of every node ({@code cluster}, this node's live).
      */
-    public CompletionStage<ObjectNode> stats() {
+    public CompletionStage<ClusterStats> stats() {
         return stats.stats();
     }
 
     /** This node's counts, as its heartbeat reports them to the cluster ({@link NodeStats#report()}). */
-    public CompletionStage<ObjectNode> report() {
+    public CompletionStage<NodeReport> report() {
         return stats.report();
-    }
-
-    /** Just this node's id: the report sent when the counts cannot be taken in time. */
-    public ObjectNode reportWithoutCounts() {
-        return stats.reportWithoutCounts();
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.switchboard.server.node;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.protocol.Json;
 import io.switchboard.server.presence.PresenceStore;
 import java.time.Duration;
 import java.util.List;
@@ -106,10 +106,10 @@ public final class NodeLiveness implements AutoCloseable {
      * interval (its event loops are busy): the heartbeat itself must not wait for them.
      */
     private CompletableFuture<String> report() {
-        String fallback = node.reportWithoutCounts().toString();
+        String fallback = text(NodeReport.idOnly(node.id()));
         try {
             return node.report().toCompletableFuture()
-                    .thenApply(ObjectNode::toString)
+                    .thenApply(NodeLiveness::text)
                     .completeOnTimeout(fallback, interval.toMillis(), TimeUnit.MILLISECONDS)
                     .exceptionally(failure -> {
                         log.warn("node {}: taking its counts failed: {}", node.id(), failure.toString());
@@ -119,6 +119,10 @@ public final class NodeLiveness implements AutoCloseable {
             log.warn("node {}: taking its counts failed: {}", node.id(), e.toString());
             return CompletableFuture.completedFuture(fallback);
         }
+    }
+
+    private static String text(NodeReport report) {
+        return Json.mapper().valueToTree(report).toString();
     }
 
     private void reapAll(List<String> expired) {

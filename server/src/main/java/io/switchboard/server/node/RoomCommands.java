@@ -105,9 +105,9 @@ final class RoomCommands {
         if (denied != null) {
             return failed(ErrorCode.FORBIDDEN, denied);
         }
-        if (session.rooms().size() >= config.maxRoomsPerConnection()) {
+        if (session.rooms().size() >= config.connections().maxRoomsPerConnection()) {
             return failed(ErrorCode.LIMIT_EXCEEDED,
-                    "a connection may be in at most " + config.maxRoomsPerConnection() + " rooms");
+                    "a connection may be in at most " + config.connections().maxRoomsPerConnection() + " rooms");
         }
         StreamPosition since = command.since();
         session.rooms().add(room);
@@ -263,7 +263,7 @@ final class RoomCommands {
         publications.increment();
         metrics.published(true);
         FrameTemplate frame = FrameTemplate.message(room, from, content, clock.getAsLong());
-        return broker.publish(StreamKey.room(room), frame, config.history(room), idempotencyKey);
+        return broker.publish(StreamKey.room(room), frame, config.history().forRoom(room), idempotencyKey);
     }
 
     /** Sends {@code content} to every connection of {@code to} as {@code from}, at most once per {@code idempotencyKey} (see {@link #publishToRoom}). */
@@ -271,7 +271,7 @@ final class RoomCommands {
         publications.increment();
         metrics.published(false);
         FrameTemplate frame = FrameTemplate.directMessage(from, to, content, clock.getAsLong());
-        return broker.publish(StreamKey.user(to), frame, config.directHistory(), idempotencyKey);
+        return broker.publish(StreamKey.user(to), frame, config.history().direct(), idempotencyKey);
     }
 
     private CompletionStage<Reply> presence(Session session, String room) {

@@ -105,7 +105,7 @@ final class SessionAdmission {
      */
     private CompletionStage<Admission> count(Session session, StreamPosition direct) {
         announcer.live(session);
-        return presence.connect(session.userId(), session.id(), config.maxConnectionsPerUser()).handle((count, failure) -> {
+        return presence.connect(session.userId(), session.id(), config.limits().maxConnectionsPerUser()).handle((count, failure) -> {
             logFailure(failure, session, "presence on connect");
             if (failure == null && count == PresenceStore.REFUSED) {
                 // Not live from now on, so that a resync registering it meanwhile removes it again.
@@ -132,14 +132,14 @@ final class SessionAdmission {
                 log.warn("{}: cannot subscribe to the user's frames, refusing: {}", session, failure.toString());
                 session.close(CloseCodes.TRY_AGAIN_LATER, "message broker unavailable", true);
             } else if (overLimit && !session.isEnded()) {
-                int limit = config.maxConnectionsPerUser();
+                int limit = config.limits().maxConnectionsPerUser();
                 log.debug("{}: over the cluster's limit of {} connections per user", session, limit);
                 session.close(CloseCodes.RATE_LIMITED, "too many connections for user " + userId
                         + ": at most " + limit + " across the cluster", false);
             }
             return;
         }
-        session.send(ServerFrames.connected(connectId, userId, session.id(), config.nodeId(),
+        session.send(ServerFrames.connected(connectId, userId, session.id(), config.network().nodeId(),
                 admission.direct(), connection.httpSession(), connection.resumed()));
         hub.register(session);
         metrics.connectionOpened(connection.transport());
@@ -182,7 +182,7 @@ final class SessionAdmission {
         if (expires == null) {
             return;
         }
-        Instant deadline = expires.plus(config.jwt().leeway());
+        Instant deadline = expires.plus(config.security().jwt().leeway());
         long delay = Math.max(0, deadline.toEpochMilli() - clock.getAsLong());
         session.schedule(() -> {
             if (session.isEnded()) {

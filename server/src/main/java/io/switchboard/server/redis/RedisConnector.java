@@ -28,7 +28,7 @@ import io.lettuce.core.resource.Delay;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.FrameException;
-import io.switchboard.server.config.ServerConfig;
+import io.switchboard.server.config.RedisUris;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -120,13 +120,13 @@ public final class RedisConnector implements AutoCloseable {
         try {
             StatefulRedisConnection<byte[], byte[]> commands = client.connect(ByteArrayCodec.INSTANCE);
             StatefulRedisPubSubConnection<byte[], byte[]> pubSub = client.connectPubSub(ByteArrayCodec.INSTANCE);
-            log.info("connected to Redis at {}", ServerConfig.redacted(uri));
+            log.info("connected to Redis at {}", RedisUris.redacted(uri));
             return new RedisConnector(resources, client, commands, commands.async(), pubSub, false,
                     new RedisKeys(prefix), commandTimeout);
         } catch (RuntimeException e) {
             client.shutdown();
             resources.shutdown();
-            throw new IllegalStateException("cannot connect to Redis at " + ServerConfig.redacted(uri) + ": "
+            throw new IllegalStateException("cannot connect to Redis at " + RedisUris.redacted(uri) + ": "
                     + e.getMessage(), e);
         }
     }
@@ -149,7 +149,7 @@ public final class RedisConnector implements AutoCloseable {
                         .enableAllAdaptiveRefreshTriggers()
                         .build())
                 .build());
-        String shown = ServerConfig.redacted(String.join(",", seeds));
+        String shown = RedisUris.redacted(String.join(",", seeds));
         try {
             StatefulRedisClusterConnection<byte[], byte[]> commands = client.connect(ByteArrayCodec.INSTANCE);
             StatefulRedisClusterPubSubConnection<byte[], byte[]> pubSub = client.connectPubSub(ByteArrayCodec.INSTANCE);

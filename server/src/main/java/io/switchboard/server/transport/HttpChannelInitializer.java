@@ -74,7 +74,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
         pipeline.addLast("flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false));
         if (tls != null) {
             SslHandler handler = tls.newHandler(channel.alloc());
-            handler.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
+            handler.setHandshakeTimeoutMillis(config.network().handshakeTimeout().toMillis());
             pipeline.addLast("tls", handler);
             pipeline.addLast("alpn", new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
                 @Override
@@ -104,12 +104,12 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
     }
 
     private HttpServerCodec codec() {
-        return new HttpServerCodec(config.maxRequestLineBytes(), config.maxHeaderBytes(), 8192);
+        return new HttpServerCodec(config.network().maxRequestLineBytes(), config.network().maxHeaderBytes(), 8192);
     }
 
     private Http2FrameCodec http2Codec() {
         return Http2FrameCodecBuilder.forServer()
-                .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(config.maxHeaderBytes()))
+                .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(config.network().maxHeaderBytes()))
                 .build();
     }
 
@@ -118,11 +118,11 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
      * (whose request has the same deadline; its idleness is its connection's).
      */
     private void addHttp1(ChannelPipeline pipeline, boolean connection) {
-        pipeline.addLast(RequestDeadline.NAME, new RequestDeadline(config.handshakeTimeout(), config.idleTimeout()));
+        pipeline.addLast(RequestDeadline.NAME, new RequestDeadline(config.network().handshakeTimeout(), config.connections().idleTimeout()));
         pipeline.addLast(AGGREGATOR, new ProblemAggregator(MAX_REQUEST_BODY));
-        if (connection && config.compression()) {
+        if (connection && config.connections().compression()) {
             // Negotiates permessage-deflate on WebSocket handshakes; inflating stops at the frame limit.
-            pipeline.addLast(COMPRESSION, new WebSocketServerCompressionHandler(config.maxFrameBytes()));
+            pipeline.addLast(COMPRESSION, new WebSocketServerCompressionHandler(config.connections().maxFrameBytes()));
         }
         pipeline.addLast(CORS, new CorsHandler(cors));
         pipeline.addLast(HttpRouter.NAME, routers.get());
@@ -130,7 +130,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
 
     /** HTTP/2 on a connection: closed once idle without streams; each stream's request on a deadline. */
     private void addHttp2(ChannelPipeline pipeline) {
-        Http2IdleTimeout idle = new Http2IdleTimeout(config.idleTimeout());
+        Http2IdleTimeout idle = new Http2IdleTimeout(config.connections().idleTimeout());
         // Behind the codec, so that closing for idleness goes through it and sends GOAWAY. Last,
         // what the codec refuses (a flood of resets, say) is logged without flooding the log.
         pipeline.addLast(http2Codec(), multiplex(idle), idle, ClientErrors.INSTANCE);

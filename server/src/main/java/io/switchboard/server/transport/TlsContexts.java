@@ -5,7 +5,7 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
-import io.switchboard.server.config.ServerConfig;
+import io.switchboard.server.config.TlsSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -26,12 +26,12 @@ public final class TlsContexts {
     }
 
     /** The context the configuration asks for, or {@code null} for clear text. */
-    public static SslContext server(ServerConfig config) {
+    public static SslContext server(TlsSettings tls) {
         try {
             SslContextBuilder builder;
-            if (config.tlsCert() != null) {
-                builder = SslContextBuilder.forServer(config.tlsCert().toFile(), config.tlsKey().toFile());
-            } else if (config.tlsSelfSigned()) {
+            if (tls.cert() != null) {
+                builder = SslContextBuilder.forServer(tls.cert().toFile(), tls.key().toFile());
+            } else if (tls.selfSigned()) {
                 builder = SslContextBuilder.forServer(selfSigned());
             } else {
                 return null;

@@ -33,19 +33,19 @@ class ConfigTreeTest {
                         "SWITCHBOARD_JWT_SECRETS", "0123456789abcdef0123456789abcdef,fedcba9876543210fedcba9876543210",
                         "SWITCHBOARD_API_KEYS", "backend=backend-key-0123456789,ops=ops-key-0123456789ab"))
                 .builder().build();
-        assertThat(config.nodeId()).isEqualTo("sb-1");
-        assertThat(config.redisUri()).isEqualTo("redis://redis.internal:6379");
-        assertThat(config.jwt().hmacSecrets()).hasSize(2);
-        assertThat(config.jwt().issuer()).isEqualTo("https://auth.example.com");
-        assertThat(config.apiKeys()).containsOnlyKeys("backend", "ops");
-        assertThat(config.policy("news:world").publish()).isEqualTo(RoomPolicy.Publish.SERVER);
-        assertThat(config.history("news:world")).isEqualTo(new HistoryOptions(1000, Duration.ofHours(1)));
-        assertThat(config.policy("board:x").publish()).isEqualTo(RoomPolicy.Publish.ANYONE);
-        assertThat(config.policy("lobby")).isEqualTo(RoomPolicy.DEFAULT);
-        assertThat(config.allowedOrigins()).containsExactly("https://chat.example.com", "https://admin.example.com");
-        assertThat(config.grpcPort()).isEqualTo(9090);
-        assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(config.metricsRequireApiKey()).isTrue();
+        assertThat(config.network().nodeId()).isEqualTo("sb-1");
+        assertThat(config.cluster().redisUri()).isEqualTo("redis://redis.internal:6379");
+        assertThat(config.security().jwt().hmacSecrets()).hasSize(2);
+        assertThat(config.security().jwt().issuer()).isEqualTo("https://auth.example.com");
+        assertThat(config.security().apiKeys()).containsOnlyKeys("backend", "ops");
+        assertThat(config.rooms().policy("news:world").publish()).isEqualTo(RoomPolicy.Publish.SERVER);
+        assertThat(config.history().forRoom("news:world")).isEqualTo(new HistoryOptions(1000, Duration.ofHours(1)));
+        assertThat(config.rooms().policy("board:x").publish()).isEqualTo(RoomPolicy.Publish.ANYONE);
+        assertThat(config.rooms().policy("lobby")).isEqualTo(RoomPolicy.DEFAULT);
+        assertThat(config.security().allowedOrigins()).containsExactly("https://chat.example.com", "https://admin.example.com");
+        assertThat(config.grpc().port()).isEqualTo(9090);
+        assertThat(config.network().drainTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.security().metricsRequireApiKey()).isTrue();
     }
 
     @Test
@@ -56,19 +56,19 @@ class ConfigTreeTest {
                 "https://a.example,https://b.example", "UNRELATED", "x"));
         tree.set("port", "7002");
         ServerConfig config = tree.builder().build();
-        assertThat(config.port()).isEqualTo(7002);
-        assertThat(config.nodeId()).isEqualTo("from-file");
-        assertThat(config.defaultHistory().size()).isEqualTo(20);
-        assertThat(config.defaultHistory().ttl()).isEqualTo(HistoryOptions.DEFAULT.ttl());
-        assertThat(config.pingInterval()).isEqualTo(Duration.ofSeconds(20));
-        assertThat(config.allowedOrigins()).containsExactly("https://a.example", "https://b.example");
+        assertThat(config.network().port()).isEqualTo(7002);
+        assertThat(config.network().nodeId()).isEqualTo("from-file");
+        assertThat(config.history().rooms().size()).isEqualTo(20);
+        assertThat(config.history().rooms().ttl()).isEqualTo(HistoryOptions.DEFAULT.ttl());
+        assertThat(config.connections().pingInterval()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(config.security().allowedOrigins()).containsExactly("https://a.example", "https://b.example");
     }
 
     @Test
     void nothingGivenIsEveryDefault() {
         // Equal but for the node id, which is random when not given.
-        assertThat(ConfigTree.empty().builder().build().toString().replaceAll("nodeId=[^,]*", "nodeId=?"))
-                .isEqualTo(ServerConfig.builder().build().toString().replaceAll("nodeId=[^,]*", "nodeId=?"));
+        assertThat(ConfigTree.empty().builder().build().toString().replaceAll("node-id=[^,]*", "node-id=?"))
+                .isEqualTo(ServerConfig.builder().build().toString().replaceAll("node-id=[^,]*", "node-id=?"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -133,16 +133,16 @@ class ConfigTreeTest {
     void emptySectionsAndDottedKeyNamesAreFine() throws IOException {
         ServerConfig config = ConfigTree.read(file("jwt:\nnamespaces: {}\napi-keys:\n  ci.bot: ci-bot-key-0123456789\n"))
                 .apiKey("ops.team", "ops-team-key-0123456789").builder().build();
-        assertThat(config.apiKeys()).containsOnlyKeys("ci.bot", "ops.team");
-        assertThat(config.jwt().configured()).isFalse();
+        assertThat(config.security().apiKeys()).containsOnlyKeys("ci.bot", "ops.team");
+        assertThat(config.security().jwt().configured()).isFalse();
     }
 
     @Test
     void aRedisPasswordNeverShows() {
-        assertThat(ServerConfig.redacted("redis://:s3cret@redis.internal:6379")).isEqualTo("redis://:***@redis.internal:6379");
-        assertThat(ServerConfig.redacted("rediss://app:s3cret@redis:6380/0")).isEqualTo("rediss://app:***@redis:6380/0");
-        assertThat(ServerConfig.redacted("redis://redis:6379")).isEqualTo("redis://redis:6379");
-        assertThat(ServerConfig.redacted("redis://:a@r1:6379,rediss://u:b@r2:6380"))
+        assertThat(RedisUris.redacted("redis://:s3cret@redis.internal:6379")).isEqualTo("redis://:***@redis.internal:6379");
+        assertThat(RedisUris.redacted("rediss://app:s3cret@redis:6380/0")).isEqualTo("rediss://app:***@redis:6380/0");
+        assertThat(RedisUris.redacted("redis://redis:6379")).isEqualTo("redis://redis:6379");
+        assertThat(RedisUris.redacted("redis://:a@r1:6379,rediss://u:b@r2:6380"))
                 .isEqualTo("redis://:***@r1:6379,rediss://u:***@r2:6380");
         ServerConfig config = ConfigTree.empty().set("redis", "redis://:s3cret@redis:6379").builder().build();
         assertThat(ConfigTree.describe(config)).contains("redis://:***@redis:6379").doesNotContain("s3cret");
@@ -150,10 +150,10 @@ class ConfigTreeTest {
 
     @Test
     void aBareNumberOfSecondsIsADuration() {
-        assertThat(ConfigTree.parseDuration("x", "120")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(ConfigTree.parseDuration("x", "250ms")).isEqualTo(Duration.ofMillis(250));
-        assertThat(ConfigTree.parseDuration("x", "7d")).isEqualTo(Duration.ofDays(7));
+        assertThat(Setting.parseDuration("x", "120")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(Setting.parseDuration("x", "250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(Setting.parseDuration("x", "7d")).isEqualTo(Duration.ofDays(7));
         assertThat(List.of("1.5s", "-1s", "s", "")).allSatisfy(bad ->
-                assertThatThrownBy(() -> ConfigTree.parseDuration("x", bad)).isInstanceOf(InvalidConfigException.class));
+                assertThatThrownBy(() -> Setting.parseDuration("x", bad)).isInstanceOf(InvalidConfigException.class));
     }
 }

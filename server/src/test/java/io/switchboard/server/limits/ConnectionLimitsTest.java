@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** A connection takes its address's place and its user's together, or neither. */
 class ConnectionLimitsTest {
     private final ConnectionLimits limits = new ConnectionLimits(
-            ServerConfig.builder().maxConnectionsPerIp(3).maxConnectionsPerUser(2).build(), System::nanoTime);
+            ServerConfig.builder().maxConnectionsPerIp(3).maxConnectionsPerUser(2).build().limits(), System::nanoTime);
 
     @Test
     void aUserOverItsLimitGivesItsAddressPlaceBack() throws LimitExceededException {

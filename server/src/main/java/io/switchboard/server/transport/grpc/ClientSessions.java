@@ -12,7 +12,7 @@ import io.switchboard.protocol.grpc.ProtoCommands;
 import io.switchboard.protocol.grpc.v1.ClientCommand;
 import io.switchboard.protocol.grpc.v1.SwitchboardGrpc;
 import io.switchboard.server.auth.Identity;
-import io.switchboard.server.config.ServerConfig;
+import io.switchboard.server.config.ConnectionSettings;
 import io.switchboard.server.limits.ConnectionLimits;
 import io.switchboard.server.limits.LimitExceededException;
 import io.switchboard.server.node.Node;
@@ -33,15 +33,15 @@ final class ClientSessions {
     static final MethodDescriptor<ClientCommand, byte[]> CONNECT = SwitchboardGrpc.getConnectMethod().toBuilder(
             SwitchboardGrpc.getConnectMethod().getRequestMarshaller(), RawBytes.MARSHALLER).build();
 
-    private final ServerConfig config;
+    private final ConnectionSettings connections;
     private final Node node;
     private final ConnectionLimits limits;
     private final EventLoopFinder loops;
     private final ProtoCommands commands;
 
-    ClientSessions(ServerConfig config, Node node, ConnectionLimits limits, EventLoopFinder loops) {
-        this.commands = new ProtoCommands(config.maxJsonDepth());
-        this.config = config;
+    ClientSessions(ConnectionSettings connections, Node node, ConnectionLimits limits, EventLoopFinder loops) {
+        this.commands = new ProtoCommands(connections.maxJsonDepth());
+        this.connections = connections;
         this.node = node;
         this.limits = limits;
         this.loops = loops;
@@ -66,7 +66,7 @@ final class ClientSessions {
         out.disableAutoRequest();
         EventLoop loop = loops.current();
         GrpcConnection connection = new GrpcConnection(loop, out, GrpcFrames.SERVER_FRAMES, GrpcFrames::serverFrame,
-                "grpc", peer, config.outboundQueueBytes(), config.closeTimeout());
+                "grpc", peer, connections.outboundQueueBytes(), connections.closeTimeout());
         out.setOnReadyHandler(() -> loops.run(loop, connection::onReady));
         out.setOnCancelHandler(() -> loops.run(loop, connection::peerGone));
         loops.run(loop, () -> {

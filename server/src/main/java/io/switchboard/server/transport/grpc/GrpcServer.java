@@ -51,7 +51,7 @@ public final class GrpcServer implements AutoCloseable {
     }
 
     /**
-     * Starts serving on {@code config.grpcPort()}; {@code tls} is {@code null} for clear text;
+     * Starts serving on {@code config.grpc().port()}; {@code tls} is {@code null} for clear text;
      * {@code ready} is what health checks report.
      */
     public static GrpcServer start(ServerConfig config, EventLoops loops, SslContext tls, Node node,
@@ -64,25 +64,25 @@ public final class GrpcServer implements AutoCloseable {
                         ServiceDescriptor.newBuilder(SwitchboardGrpc.SERVICE_NAME)
                                 .setSchemaDescriptor(generated.getSchemaDescriptor())
                                 .addMethod(ClientSessions.CONNECT).build())
-                .addMethod(ClientSessions.CONNECT, new ClientSessions(config, node, limits, finder).handler())
+                .addMethod(ClientSessions.CONNECT, new ClientSessions(config.connections(), node, limits, finder).handler())
                 .build();
-        ServerServiceDefinition api = new ServerApiCalls(config, node, finder, apiLimiter, limits).service();
+        ServerServiceDefinition api = new ServerApiCalls(config.connections(), node, finder, apiLimiter, limits).service();
         HealthStatusManager health = new HealthStatusManager();
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.network().host(), config.grpc().port()))
                 .bossEventLoopGroup(loops.group())
                 .workerEventLoopGroup(loops.group())
                 .channelType(loops.serverChannelType())
                 // Calls run on the loop of their connection, like every other session of the node.
                 .directExecutor()
-                .maxInboundMessageSize(config.maxFrameBytes())
-                .maxInboundMetadataSize(config.maxHeaderBytes())
-                .keepAliveTime(config.pingInterval().toMillis(), TimeUnit.MILLISECONDS)
-                .keepAliveTimeout(config.idleTimeout().minus(config.pingInterval()).toMillis(), TimeUnit.MILLISECONDS)
+                .maxInboundMessageSize(config.connections().maxFrameBytes())
+                .maxInboundMetadataSize(config.network().maxHeaderBytes())
+                .keepAliveTime(config.connections().pingInterval().toMillis(), TimeUnit.MILLISECONDS)
+                .keepAliveTimeout(config.connections().idleTimeout().minus(config.connections().pingInterval()).toMillis(), TimeUnit.MILLISECONDS)
                 .permitKeepAliveTime(MIN_CLIENT_PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)
                 .permitKeepAliveWithoutCalls(true)
-                .maxConnectionAge(config.grpcMaxConnectionAge().toMillis(), TimeUnit.MILLISECONDS)
-                .maxConnectionAgeGrace(config.grpcMaxConnectionAgeGrace().toMillis(), TimeUnit.MILLISECONDS)
-                .handshakeTimeout(config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .maxConnectionAge(config.grpc().maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS)
+                .maxConnectionAgeGrace(config.grpc().maxConnectionAgeGrace().toMillis(), TimeUnit.MILLISECONDS)
+                .handshakeTimeout(config.network().handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .addService(ServerInterceptors.intercept(sessions, auth))
                 .addService(ServerInterceptors.intercept(api, auth))
                 .addService(health.getHealthService())
@@ -96,9 +96,9 @@ public final class GrpcServer implements AutoCloseable {
             server.start();
         } catch (IOException e) {
             if (PortInUse.causedBy(e)) {
-                throw new PortInUse(config.host(), config.grpcPort(), "--grpc-port", "grpc.port", e);
+                throw new PortInUse(config.network().host(), config.grpc().port(), "--grpc-port", "grpc.port", e);
             }
-            throw new UncheckedIOException("cannot serve gRPC on " + config.host() + ":" + config.grpcPort(), e);
+            throw new UncheckedIOException("cannot serve gRPC on " + config.network().host() + ":" + config.grpc().port(), e);
         }
         Runnable report = () -> {
             ServingStatus status = ready.getAsBoolean() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;

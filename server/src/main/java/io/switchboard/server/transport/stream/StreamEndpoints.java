@@ -53,11 +53,11 @@ public final class StreamEndpoints {
         this.authenticator = authenticator;
         this.node = node;
         this.limits = limits;
-        this.origins = new OriginCheck(config.allowedOrigins());
-        StreamSettings settings = new StreamSettings(config.sessionHold(), config.sseHeartbeat(), config.pollWait(),
-                config.outboundQueueBytes(), Math.min(256 * 1024, config.outboundQueueBytes()), config.closeTimeout());
-        this.sessions = new StreamSessions(config.nodeId(), settings);
-        this.pollWait = config.pollWait();
+        this.origins = new OriginCheck(config.security().allowedOrigins());
+        StreamSettings settings = new StreamSettings(config.streaming().sessionHold(), config.streaming().sseHeartbeat(), config.streaming().pollWait(),
+                config.connections().outboundQueueBytes(), Math.min(256 * 1024, config.connections().outboundQueueBytes()), config.connections().closeTimeout());
+        this.sessions = new StreamSessions(config.network().nodeId(), settings);
+        this.pollWait = config.streaming().pollWait();
         this.sessionRequests = new SessionRequests(sessions, node);
     }
 

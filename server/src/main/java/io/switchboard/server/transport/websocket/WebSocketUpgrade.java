@@ -67,11 +67,11 @@ public final class WebSocketUpgrade {
         this.authenticator = authenticator;
         this.node = node;
         this.limits = limits;
-        this.origins = new OriginCheck(config.allowedOrigins());
-        this.decoder = new CommandDecoder(config.maxJsonDepth());
+        this.origins = new OriginCheck(config.security().allowedOrigins());
+        this.decoder = new CommandDecoder(config.connections().maxJsonDepth());
         this.decoderConfig = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(config.maxFrameBytes())
-                .allowExtensions(config.compression())
+                .maxFramePayloadLength(config.connections().maxFrameBytes())
+                .allowExtensions(config.connections().compression())
                 // Violations reach exceptionCaught, which sends `disconnect` before the close frame.
                 .closeOnProtocolViolation(false)
                 .build();
@@ -158,12 +158,12 @@ public final class WebSocketUpgrade {
         for (ChannelHandler handler : pipeline.toMap().values()) {
             compressed |= handler instanceof WebSocketExtensionEncoder;
         }
-        WebSocketConnection connection = new WebSocketConnection(channel, config.closeTimeout(), config.maxFrameBytes(),
+        WebSocketConnection connection = new WebSocketConnection(channel, config.connections().closeTimeout(), config.connections().maxFrameBytes(),
                 compressed);
         // Text that is not UTF-8, across fragments too, reaches exceptionCaught: disconnect, then close 1007.
         pipeline.addLast("ws-utf8", new Utf8FrameValidator(false));
-        pipeline.addLast("ws-aggregator", new WebSocketFrameAggregator(config.maxFrameBytes()));
-        pipeline.addLast("ws-keepalive", new KeepAliveHandler(config.pingInterval(), config.idleTimeout()));
+        pipeline.addLast("ws-aggregator", new WebSocketFrameAggregator(config.connections().maxFrameBytes()));
+        pipeline.addLast("ws-keepalive", new KeepAliveHandler(config.connections().pingInterval(), config.connections().idleTimeout()));
         pipeline.addLast("ws-session", connection);
         // What served HTTP requests, the router included, has nothing left to do on this connection.
         for (String name : httpHandlers) {
@@ -182,8 +182,8 @@ public final class WebSocketUpgrade {
     private void awaitConnect(Channel channel, WebSocketConnection connection, String pathUserId,
                               ConnectionLimits.Ticket ticket) {
         var timer = channel.eventLoop().schedule(() -> connection.refuse(CloseCodes.UNAUTHORIZED,
-                "no connect frame within " + config.connectTimeout().toSeconds() + " s", false),
-                config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                "no connect frame within " + config.connections().connectTimeout().toSeconds() + " s", false),
+                config.connections().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
         connection.awaitSession(new PreSession() {
             @Override
             public void receive(WebSocketConnection connection, byte[] utf8) {
