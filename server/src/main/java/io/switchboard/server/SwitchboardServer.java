@@ -99,7 +99,8 @@ public final class SwitchboardServer implements AutoCloseable {
             this.hub = new Hub(loops.group(), allocator, metrics);
             if (config.cluster().redisUri() != null) {
                 this.redis = connectRedis(config, opened);
-                this.broker = new RedisBroker(redis, config.network().nodeId(), config.cluster().unsubscribeGrace(), config.history().metaTtl());
+                this.broker = new RedisBroker(redis, config.network().nodeId(), config.cluster().unsubscribeGrace(),
+                        config.history().metaTtl(), Broker.IDEMPOTENCY_WINDOW, config.cluster().positionCheckInterval());
                 this.presence = new RedisPresenceStore(redis.home(), config.network().nodeId(), config.cluster().nodeTimeout());
                 this.history = new RedisHistoryStore(redis, config.history().metaTtl());
             } else {
@@ -116,6 +117,9 @@ public final class SwitchboardServer implements AutoCloseable {
             broker.start(hub);
             this.node = new Node(config, hub, broker, presence, history, authenticator, metrics, System::currentTimeMillis);
             metrics.brokerState(broker::isHealthy);
+            if (broker instanceof RedisBroker redisBroker) {
+                metrics.positionChecks(redisBroker, RedisBroker::streamsLooked, RedisBroker::streamsBehind);
+            }
             this.liveness = redis == null ? null
                     : new NodeLiveness(node, presence, loops.group().next(), config.cluster().heartbeatInterval());
             if (!authenticator.isSecure()) {
@@ -200,7 +204,8 @@ public final class SwitchboardServer implements AutoCloseable {
         List<String> uris = RedisUris.split(config.cluster().redisUri());
         if (config.cluster().redisCluster()) {
             RedisConnector cluster = RedisConnector.connectCluster(uris, config.cluster().redisPrefix(),
-                    config.cluster().redisCommandTimeout(), metrics.registry(), metrics::brokerReconnected);
+                    config.cluster().redisCommandTimeout(), metrics.registry(), metrics::brokerReconnected,
+                    RedisConnector.clientName(config.network().nodeId()));
             opened.push(cluster::close);
             return RedisShards.of(cluster);
         }
@@ -208,7 +213,8 @@ public final class SwitchboardServer implements AutoCloseable {
         List<String> names = new ArrayList<>();
         for (String uri : uris) {
             RedisConnector connector = RedisConnector.connect(uri, config.cluster().redisPrefix(),
-                    config.cluster().redisCommandTimeout(), metrics.registry(), metrics::brokerReconnected);
+                    config.cluster().redisCommandTimeout(), metrics.registry(), metrics::brokerReconnected,
+                    RedisConnector.clientName(config.network().nodeId()));
             opened.push(connector::close);
             connectors.add(connector);
             names.add(RedisUris.instance(uri));

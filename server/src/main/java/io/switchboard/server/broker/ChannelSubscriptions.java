@@ -1,12 +1,15 @@
 package io.switchboard.server.broker;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,9 +103,37 @@ final class ChannelSubscriptions {
         if (entry == null) {
             return true;
         }
-        long last = entry.lastOffset;
-        entry.lastOffset = offset;
+        entry.arrivals.incrementAndGet();
+        long last = entry.lastOffset.getAndSet(offset);
         return last < 0 || offset == last + 1;
+    }
+
+    /** The channels subscribed now (not those still subscribing, or only within their grace). */
+    List<String> subscribed() {
+        List<String> out = new ArrayList<>();
+        channels.forEach((channel, entry) -> {
+            CompletableFuture<Void> subscribed = entry.subscribed;
+            if (entry.references > 0 && subscribed != null && subscribed.isDone()
+                    && !subscribed.isCompletedExceptionally()) {
+                out.add(channel);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Compares what {@code channel} received with its stream's newest position in Redis,
+     * {@code offset} under {@code epoch}, and whether publications were lost on the way: some
+     * that Redis already held at the previous look never arrived (pub/sub dropped them while its
+     * connection was down, and none came after them to show the gap), or the stream started again
+     * under a new epoch with publications none of which arrived. Looking twice leaves the
+     * publications still on their way alone: those made before the previous look have had a
+     * whole interval to arrive. The first look at a channel that has received nothing yet only
+     * takes its bearings: what the stream held then may have come before the subscription.
+     */
+    boolean lostPublications(String channel, long offset, String epoch) {
+        Entry entry = channels.get(channel);
+        return entry != null && entry.lostPublications(offset, epoch);
     }
 
     /** Channels with at least one reference or still within their grace period. */
@@ -114,6 +145,49 @@ final class ChannelSubscriptions {
         int references;
         CompletableFuture<Void> subscribed;
         /** The offset of the last publication received while subscribed (-1: none yet). */
-        volatile long lastOffset = -1;
+        final AtomicLong lastOffset = new AtomicLong(-1);
+        /** The stream's newest position at the previous look (epoch null: no look yet). */
+        private long lookedOffset;
+        private String lookedEpoch;
+        /** Publications received so far, and at the previous look. */
+        final AtomicLong arrivals = new AtomicLong();
+        private long arrivalsAtLook;
+        /**
+         * What counts as received while nothing has arrived: the stream's offset at the first
+         * look (what it held before the channel was subscribed never comes over it).
+         */
+        private long baseline = -1;
+
+        synchronized boolean lostPublications(long offset, String epoch) {
+            long received = lastOffset.get();
+            boolean first = lookedEpoch == null;
+            boolean newEpoch = !first && !lookedEpoch.equals(epoch);
+            long arrivalsNow = arrivals.get();
+            boolean arrived = arrivalsNow != arrivalsAtLook;
+            boolean lost;
+            if (first) {
+                lost = false;
+            } else if (newEpoch) {
+                lost = offset > 0 && !arrived;
+            } else {
+                lost = Math.max(received, baseline) < lookedOffset;
+            }
+            if (lost || newEpoch && !arrived) {
+                // From here on the channel follows the stream as it is now; its subscribers
+                // recover what came before.
+                lastOffset.compareAndSet(received, offset);
+            }
+            if (first && received >= 0) {
+                // Publications arrive from the moment the channel is subscribed, one after another:
+                // the stream is known from the first of them, so newer ones must arrive too.
+                baseline = received;
+            } else if (first || lost || newEpoch) {
+                baseline = offset;
+            }
+            lookedOffset = offset;
+            lookedEpoch = epoch;
+            arrivalsAtLook = arrivalsNow;
+            return lost;
+        }
     }
 }

@@ -16,13 +16,22 @@ final class InterruptionLog {
     private long unlogged;
 
     /** One stream interrupted, seen on {@code channel} at {@code offset}. */
-    synchronized void note(String channel, long offset) {
+    void note(String channel, long offset) {
+        log(channel, offset, "which does not follow the offset before it");
+    }
+
+    /** One stream interrupted by a position check: Redis holds {@code offset}, which never arrived. */
+    void noteLost(String channel, long offset) {
+        log(channel, offset, "newer than the last publication received");
+    }
+
+    private synchronized void log(String channel, long offset, String why) {
         unlogged++;
         long now = System.nanoTime();
         if (now - lastLogged >= EVERY_NANOS) {
-            log.warn("{} stream(s) interrupted (latest: {} at offset {}, which does not follow the offset before it):"
+            log.warn("{} stream(s) interrupted (latest: {} at offset {}, {}):"
                     + " Redis lost publications or its data; their subscribers here are told to reconnect and recover",
-                    unlogged, channel, offset);
+                    unlogged, channel, offset, why);
             unlogged = 0;
             lastLogged = now;
         }

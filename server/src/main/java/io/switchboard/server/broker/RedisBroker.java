@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,8 @@ public final class RedisBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
     private static final LuaScript POSITION = LuaScript.load("position");
     private static final String DISCONNECT_USER = "disconnect-user";
+    /** How often a node looks for publications pub/sub lost, unless told otherwise. */
+    public static final Duration POSITION_CHECK_INTERVAL = Duration.ofSeconds(15);
 
     private final RedisShards shards;
     private final RedisConnector home;
@@ -42,6 +45,9 @@ public final class RedisBroker implements Broker {
     private final byte[] idempotencyWindowMillis;
     private final NodeRequests nodeRequests;
     private final InterruptionLog interruptions = new InterruptionLog();
+    private final Duration positionCheck;
+    private final LongAdder streamsLooked = new LongAdder();
+    private final LongAdder streamsBehind = new LongAdder();
 
     /** A broker on one Redis; see {@link #RedisBroker(RedisShards, String, Duration, Duration)}. */
     public RedisBroker(RedisConnector redis, String nodeId, Duration unsubscribeGrace, Duration metaTtl) {
@@ -60,7 +66,18 @@ public final class RedisBroker implements Broker {
     /** Like {@link #RedisBroker(RedisShards, String, Duration, Duration)}, keys remembered for {@code idempotencyWindow}. */
     public RedisBroker(RedisShards shards, String nodeId, Duration unsubscribeGrace, Duration metaTtl,
                        Duration idempotencyWindow) {
+        this(shards, nodeId, unsubscribeGrace, metaTtl, idempotencyWindow, POSITION_CHECK_INTERVAL);
+    }
+
+    /**
+     * Like {@link #RedisBroker(RedisShards, String, Duration, Duration, Duration)}, looking for
+     * lost publications every {@code positionCheck} ({@link Duration#ZERO}: never; see
+     * {@link #checkPositions}).
+     */
+    public RedisBroker(RedisShards shards, String nodeId, Duration unsubscribeGrace, Duration metaTtl,
+                       Duration idempotencyWindow, Duration positionCheck) {
         this.shards = shards;
+        this.positionCheck = positionCheck;
         this.idempotencyWindowMillis = RedisKeys.bytes(Long.toString(Math.max(1, idempotencyWindow.toMillis())));
         this.home = shards.home();
         this.nodeRequests = new NodeRequests(home, nodeId, Duration.ofSeconds(5));
@@ -120,6 +137,70 @@ public final class RedisBroker implements Broker {
         }
         // Every node listens to the control channel and its own for as long as it runs.
         home.subscribe(keys.controlChannel(), RedisKeys.bytes(own)).toCompletableFuture().join();
+        if (!positionCheck.isZero()) {
+            long every = positionCheck.toMillis();
+            timer.scheduleWithFixedDelay(() -> {
+                try {
+                    checkPositions(sink);
+                } catch (RuntimeException e) {
+                    // Thrown out of here, it would end the checks for good.
+                    log.warn("position check failed", e);
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Looks for publications pub/sub lost with nothing after them to show the gap (its connection
+     * was down when they were made, and the room went quiet): each stream this node follows is
+     * compared with its newest position in Redis, and a stream that is behind is interrupted, so
+     * that its local subscribers reconnect and recover what they missed. A gap with publications
+     * after it is found at once, by {@link #continues}; this finds the rest within two intervals.
+     */
+    /** Looks at streams by {@link #checkPositions} so far (one per stream per check). */
+    public long streamsLooked() {
+        return streamsLooked.sum();
+    }
+
+    /** Streams {@link #checkPositions} found behind Redis so far. */
+    public long streamsBehind() {
+        return streamsBehind.sum();
+    }
+
+    void checkPositions(BrokerSink sink) {
+        for (Shard shard : byIndex) {
+            for (String channel : shard.subscriptions().subscribed()) {
+                String room = keys.roomOfChannel(channel);
+                String user = room == null ? keys.userOfChannel(channel) : null;
+                if (room == null && user == null) {
+                    continue;
+                }
+                StreamKey stream = room != null ? StreamKey.room(room) : StreamKey.user(user);
+                shard.redis().commands().mget(keys.sequence(stream), keys.epoch(stream)).whenComplete((values, failure) -> {
+                    if (failure != null) {
+                        // Redis is down or slow; the next look tries again.
+                        log.debug("position check of {} failed: {}", channel, failure.toString());
+                        return;
+                    }
+                    if (!values.get(1).hasValue()) {
+                        // The stream has no epoch (it expired, or Redis lost it): nothing was published since.
+                        return;
+                    }
+                    long offset = values.get(0).hasValue() ? Long.parseLong(RedisKeys.text(values.get(0).getValue())) : 0;
+                    String epoch = RedisKeys.text(values.get(1).getValue());
+                    streamsLooked.increment();
+                    if (shard.subscriptions().lostPublications(channel, offset, epoch)) {
+                        streamsBehind.increment();
+                        interruptions.noteLost(channel, offset);
+                        if (room != null) {
+                            sink.interruptRoom(room);
+                        } else {
+                            sink.interruptUser(user);
+                        }
+                    }
+                });
+            }
+        }
     }
 
     /**

@@ -11,11 +11,12 @@ import java.time.Duration;
  * @param redisCommandTimeout how long a Redis command may take
  * @param heartbeatInterval how often a node renews its heartbeat
  * @param nodeTimeout how long a silent node lives
+ * @param positionCheckInterval how often the streams followed are compared with Redis ({@code 0}: never)
  * @param unsubscribeGrace how long a channel with no local member stays subscribed
  */
 public record ClusterSettings(String redisUri, String redisPrefix, boolean redisCluster,
                               Duration redisCommandTimeout, Duration heartbeatInterval, Duration nodeTimeout,
-                              Duration unsubscribeGrace) {
+                              Duration positionCheckInterval, Duration unsubscribeGrace) {
     /** Whether the node forms a cluster (through Redis) rather than running alone in memory. */
     public boolean enabled() {
         return redisUri != null;

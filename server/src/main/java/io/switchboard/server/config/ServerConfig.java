@@ -49,7 +49,7 @@ public final class ServerConfig {
         this.streaming = new StreamingSettings(value(SESSION_HOLD), value(SSE_HEARTBEAT), value(POLL_WAIT));
         this.cluster = new ClusterSettings(value(REDIS), value(REDIS_PREFIX), value(REDIS_CLUSTER),
                 value(REDIS_COMMAND_TIMEOUT), value(HEARTBEAT_INTERVAL), value(NODE_TIMEOUT),
-                value(UNSUBSCRIBE_GRACE));
+                value(POSITION_CHECK_INTERVAL), value(UNSUBSCRIBE_GRACE));
         this.history = new HistorySettings(b.roomHistory(), b.directHistory(), namespaceHistories,
                 value(HISTORY_META_TTL));
         this.tls = new TlsSettings(value(TLS_CERT), value(TLS_KEY), value(TLS_SELF_SIGNED));
@@ -247,6 +247,11 @@ public final class ServerConfig {
 
         public Builder nodeTimeout(Duration nodeTimeout) {
             return set(NODE_TIMEOUT, Objects.requireNonNull(nodeTimeout, "nodeTimeout"));
+        }
+
+        /** How often the streams this node follows are compared with Redis ({@link Duration#ZERO}: never). */
+        public Builder positionCheckInterval(Duration interval) {
+            return set(POSITION_CHECK_INTERVAL, Objects.requireNonNull(interval, "interval"));
         }
 
         public Builder unsubscribeGrace(Duration unsubscribeGrace) {

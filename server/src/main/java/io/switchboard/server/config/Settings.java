@@ -113,6 +113,10 @@ public final class Settings {
             .check(Settings::positive, "must be positive");
     public static final Setting<Duration> NODE_TIMEOUT = Setting.duration("node-timeout", Duration.ofSeconds(10),
             "A node silent this long is dead: the others remove its connections.");
+    public static final Setting<Duration> POSITION_CHECK_INTERVAL = Setting.duration("position-check-interval",
+                    Duration.ofSeconds(15), "How often a node compares each stream it follows with Redis, to find "
+                            + "publications pub/sub lost while its connection was down; 0 never does.")
+            .check(d -> !d.isNegative(), "must not be negative");
     public static final Setting<Duration> UNSUBSCRIBE_GRACE = Setting.duration("unsubscribe-grace",
                     Duration.ofSeconds(2), "A channel with no local member stays subscribed this long.")
             .check(d -> !d.isNegative(), "must not be negative");
@@ -229,7 +233,7 @@ public final class Settings {
             PING_INTERVAL, IDLE_TIMEOUT, CLOSE_TIMEOUT, CONNECT_TIMEOUT, COMPRESSION,
             SESSION_HOLD, SSE_HEARTBEAT, POLL_WAIT,
             REDIS, REDIS_PREFIX, REDIS_CLUSTER, REDIS_COMMAND_TIMEOUT, HEARTBEAT_INTERVAL, NODE_TIMEOUT,
-            UNSUBSCRIBE_GRACE,
+            POSITION_CHECK_INTERVAL, UNSUBSCRIBE_GRACE,
             HISTORY_SIZE, HISTORY_TTL, DIRECT_HISTORY_SIZE, DIRECT_HISTORY_TTL, HISTORY_META_TTL,
             TLS_CERT, TLS_KEY, TLS_SELF_SIGNED,
             ALLOWED_ORIGINS, JWT_SECRETS, JWT_PUBLIC_KEYS, JWT_JWKS, JWT_ISSUER, JWT_AUDIENCE, JWT_LEEWAY,

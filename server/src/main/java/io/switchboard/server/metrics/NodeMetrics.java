@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * What a node counts, in Prometheus form at {@code /metrics}: connections by transport, rooms
@@ -120,6 +121,20 @@ public final class NodeMetrics implements FanoutListener, AutoCloseable {
     public void brokerState(BooleanSupplier up) {
         Gauge.builder("switchboard.broker.up", () -> up.getAsBoolean() ? 1 : 0)
                 .description("1 while the broker (Redis, or the memory broker) moves publications").register(registry);
+    }
+
+    /**
+     * Reports the broker's position checks: how many looks at the streams it follows it has
+     * made ({@code switchboard_position_checks_total}) and how many streams it found behind Redis
+     * ({@code switchboard_position_lost_total}). Micrometer holds {@code broker} weakly: it must
+     * live as long as the node, as the node's broker does.
+     */
+    public <T> void positionChecks(T broker, ToDoubleFunction<T> checks, ToDoubleFunction<T> lost) {
+        FunctionCounter.builder("switchboard.position.checks", broker, checks)
+                .description("looks at the streams this node follows, compared with Redis").register(registry);
+        FunctionCounter.builder("switchboard.position.lost", broker, lost)
+                .description("streams found behind Redis by a position check, their subscribers told to recover")
+                .register(registry);
     }
 
     public void brokerReconnected() {

@@ -110,8 +110,17 @@ public final class RedisConnector implements AutoCloseable {
      */
     public static RedisConnector connect(String uri, String prefix, Duration commandTimeout, MeterRegistry registry,
                                          Runnable reconnected) {
+        return connect(uri, prefix, commandTimeout, registry, reconnected, null);
+    }
+
+    /**
+     * Like {@link #connect(String, String, Duration, MeterRegistry, Runnable)}, the connections
+     * named {@code clientName} in Redis ({@code CLIENT LIST}), unless it is {@code null}.
+     */
+    public static RedisConnector connect(String uri, String prefix, Duration commandTimeout, MeterRegistry registry,
+                                         Runnable reconnected, String clientName) {
         ClientResources resources = resources(registry, reconnected);
-        RedisClient client = RedisClient.create(resources, RedisURI.create(uri));
+        RedisClient client = RedisClient.create(resources, named(RedisURI.create(uri), clientName));
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -138,8 +147,15 @@ public final class RedisConnector implements AutoCloseable {
      */
     public static RedisConnector connectCluster(List<String> seeds, String prefix, Duration commandTimeout,
                                                 MeterRegistry registry, Runnable reconnected) {
+        return connectCluster(seeds, prefix, commandTimeout, registry, reconnected, null);
+    }
+
+    /** Like {@link #connectCluster(List, String, Duration, MeterRegistry, Runnable)}, the connections named {@code clientName}. */
+    public static RedisConnector connectCluster(List<String> seeds, String prefix, Duration commandTimeout,
+                                                MeterRegistry registry, Runnable reconnected, String clientName) {
         ClientResources resources = resources(registry, reconnected);
-        RedisClusterClient client = RedisClusterClient.create(resources, seeds.stream().map(RedisURI::create).toList());
+        RedisClusterClient client = RedisClusterClient.create(resources,
+                seeds.stream().map(seed -> named(RedisURI.create(seed), clientName)).toList());
         client.setOptions(ClusterClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -174,6 +190,21 @@ public final class RedisConnector implements AutoCloseable {
             resources.shutdown();
             throw new IllegalStateException("cannot connect to the Redis Cluster at " + shown + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The name a node's connections carry in Redis: {@code switchboard:} and the node's id, with
+     * what a client name may not hold (spaces, newlines) as {@code _}.
+     */
+    public static String clientName(String nodeId) {
+        return "switchboard:" + nodeId.replaceAll("[^\\x21-\\x7e]", "_");
+    }
+
+    private static RedisURI named(RedisURI uri, String clientName) {
+        if (clientName != null) {
+            uri.setClientName(clientName);
+        }
+        return uri;
     }
 
     /**
