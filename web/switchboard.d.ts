@@ -144,6 +144,13 @@ export interface HistoryAck extends Ack {
   recovered?: boolean;
 }
 
+export interface RefreshAck extends Ack {
+  /** The new token's expiry, in seconds since the epoch. */
+  expires_at: number;
+  /** Rooms the new token no longer grants: the server left them, and they are not rejoined. */
+  left_rooms?: string[];
+}
+
 export interface Pong {
   type: 'pong';
   id: number;
@@ -214,6 +221,8 @@ export class SwitchboardClient {
   /** Who is in a room; for the room `presence`, who is online. */
   presence(room: string): Promise<PresenceAck>;
   ping(): Promise<Pong>;
+  /** A fresh token for the same user; the connection's later requests, and later connections, carry it. */
+  refresh(token: string): Promise<RefreshAck>;
   history(room: string, options?: HistoryOptions): Promise<HistoryAck>;
 }
 

@@ -265,6 +265,8 @@ export class SwitchboardClient {
   #direct = { last: -1, epoch: null, waiting: null };
 
   #link = null;
+  /** What the current link was opened with; a refresh changes its token. @type {LinkParams | null} */
+  #params = null;
   #generation = 0;
   #everConnected = false;
   #closed = false;
@@ -393,6 +395,22 @@ export class SwitchboardClient {
     return this.#request({ type: 'presence', room });
   }
 
+  /**
+   * Hands the server a fresh token (for the same user) before the current one expires; resolves
+   * with the ack: `expires_at`, and `left_rooms`, the rooms the new token no longer grants,
+   * which the server has left and which are not rejoined. The connection's later requests (its
+   * polls and POSTs over SSE and long-polling) carry the new token; so do later connections,
+   * unless `options.token` is a function, which is asked as before.
+   * @param {string} token
+   */
+  async refresh(token) {
+    const ack = await this.#request({ type: 'refresh', token });
+    for (const room of ack.left_rooms ?? []) this.#rooms.delete(room);
+    if (this.#params) this.#params.token = token;
+    if (typeof this.#options.token !== 'function') this.#options.token = token;
+    return ack;
+  }
+
   /** Round trip to the server; resolves with the `pong`. */
   ping() {
     return this.#request({ type: 'ping' });
@@ -466,6 +484,7 @@ export class SwitchboardClient {
       const { url, user, token } = this.#options;
       const params = { base: url, user, token: typeof token === 'function' ? await token() : token };
       if (gen !== this.#generation || this.#closed) return;
+      this.#params = params;
       this.#link = TRANSPORTS[name](params, events);
     } catch (error) {
       events.closed({ code: 1006, reason: `${name}: ${error.message}` });

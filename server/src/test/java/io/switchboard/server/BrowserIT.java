@@ -107,9 +107,12 @@ class BrowserIT {
 
         @Test
         void theSdkProvesItsUserOnEveryRequestOfAnSseOrLongPollingSession() {
+            String shortToken = Tokens.hs256("secure-user", c -> c.claim("rooms", List.of("$club:*"))
+                    .expirationTime(java.util.Date.from(java.time.Instant.now().plusSeconds(6))));
             String output = BrowserScript.run("sdk-secure.e2e.mjs", "http://127.0.0.1:" + node.port(),
-                    Tokens.hs256("secure-user"));
-            assertThat(output).contains("sse: session", "poll: session");
+                    Tokens.hs256("secure-user"), shortToken, Tokens.hs256("secure-user"));
+            assertThat(output).contains("sse: session", "poll: session",
+                    "refresh: the club was left, and the session outlived the first token on the new one");
             // close() ended both sessions with an authorized DELETE, long before they would expire.
             Recorder.until(() -> node.hubStats().sessions() == 0);
         }
