@@ -48,6 +48,18 @@ public final class Events {
     public record Joined(String room, long offset, String epoch, Boolean recovered) {
     }
 
+    /**
+     * The answer to {@code history}: the messages read (oldest first, or newest first when asked
+     * in reverse), where the room stands now ({@code position}), and, when read {@code since} a
+     * position, whether they reach back to it ({@code recovered}; {@code null} otherwise).
+     */
+    public record History(String room, java.util.List<RoomMessage> publications, StreamPosition position,
+                          Boolean recovered) {
+        public History {
+            publications = java.util.List.copyOf(publications);
+        }
+    }
+
     /** One entry of a {@code presence} answer. */
     public record Member(String userId, int connections) {
     }

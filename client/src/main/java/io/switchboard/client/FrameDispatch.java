@@ -24,8 +24,7 @@ final class FrameDispatch {
                 client.onErrorFrame(frame);
                 break;
             case "message":
-                client.onRoomMessage(new Events.RoomMessage(text(frame, "room"), text(frame, "from"),
-                        frame.get("content"), text(frame, "timestamp"), frame.path("offset").asLong()));
+                client.onRoomMessage(roomMessage(frame));
                 break;
             case "direct_message":
                 client.onDirectMessage(new Events.DirectMessage(text(frame, "from"), text(frame, "to"),
@@ -48,6 +47,12 @@ final class FrameDispatch {
                 // Newer servers may push frame types this client does not know; onFrame saw it.
                 break;
         }
+    }
+
+    /** A {@code message} frame, live or read from history. */
+    static Events.RoomMessage roomMessage(JsonNode frame) {
+        return new Events.RoomMessage(text(frame, "room"), text(frame, "from"), frame.get("content"),
+                text(frame, "timestamp"), frame.path("offset").asLong());
     }
 
     private static String text(JsonNode frame, String field) {

@@ -218,6 +218,39 @@ public final class SwitchboardClient implements AutoCloseable {
         });
     }
 
+    /** The newest messages {@code room} keeps, oldest first (see {@link #history(String, StreamPosition, int, boolean)}). */
+    public CompletableFuture<Events.History> history(String room, int limit) {
+        return history(room, null, limit, false);
+    }
+
+    /**
+     * Reads what {@code room} keeps, which this connection may read (a room it may join): the
+     * messages after {@code since} (all kept, when {@code null}), at most {@code limit} of them
+     * ({@code 0}: the server's most), oldest first; with {@code reverse}, the newest first. Only
+     * reads: the room is not joined, and nothing is delivered to the listener.
+     */
+    public CompletableFuture<Events.History> history(String room, StreamPosition since, int limit, boolean reverse) {
+        ObjectNode command = command("history").put("room", room);
+        if (since != null) {
+            command.putObject("since").put("offset", since.offset()).put("epoch", since.epoch());
+        }
+        if (limit > 0) {
+            command.put("limit", limit);
+        }
+        if (reverse) {
+            command.put("reverse", true);
+        }
+        return request(command).thenApply(ack -> {
+            List<Events.RoomMessage> publications = new ArrayList<>();
+            for (JsonNode frame : ack.path("publications")) {
+                publications.add(FrameDispatch.roomMessage(frame));
+            }
+            StreamPosition position = new StreamPosition(ack.path("offset").asLong(), ack.path("epoch").asText(null));
+            return new Events.History(ack.path("room").asText(room), publications, position,
+                    ack.has("recovered") ? ack.get("recovered").asBoolean() : null);
+        });
+    }
+
     /**
      * Hands the server a fresh token for this connection before the current one expires;
      * completes with the new expiry. The token must be for the same user. Rooms it no longer

@@ -4,6 +4,8 @@ import static io.switchboard.server.testing.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.client.Events;
+import io.switchboard.protocol.StreamPosition;
 import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.TestCluster;
 import io.switchboard.server.testing.TestClient;
@@ -86,6 +88,26 @@ class HistoryReadIT {
             assertThat(error.path("type").asText()).isEqualTo("error");
             assertThat(error.path("code").asText()).isEqualTo("bad_request");
             assertThat(error.path("message").asText()).contains("'reverse'");
+        }
+
+        @Test
+        void theJavaSdkReadsARoomsHistoryEitherWayAndSinceAPosition() {
+            TestClient alice = publishTen("alice", "room-e");
+            Events.History oldest = alice.client().history("room-e", 3).join();
+            assertThat(oldest.publications()).extracting(Events.RoomMessage::offset).containsExactly(1L, 2L, 3L);
+            assertThat(oldest.publications()).extracting(m -> m.content().asText()).containsExactly("m1", "m2", "m3");
+            assertThat(oldest.position().offset()).isEqualTo(PUBLISHED);
+            assertThat(oldest.recovered()).isNull();
+
+            Events.History newest = alice.client().history("room-e", null, 2, true).join();
+            assertThat(newest.publications()).extracting(Events.RoomMessage::offset).containsExactly(10L, 9L);
+
+            StreamPosition seven = new StreamPosition(7, oldest.position().epoch());
+            Events.History since = alice.client().history("room-e", seven, 0, false).join();
+            assertThat(since.publications()).extracting(Events.RoomMessage::offset).containsExactly(8L, 9L, 10L);
+            assertThat(since.recovered()).isTrue();
+            // Reading delivers nothing: the ten came once, live.
+            assertThat(alice.recorder().messages("room-e")).hasSize(PUBLISHED);
         }
 
         private TestClient publishTen(String user, String room) {

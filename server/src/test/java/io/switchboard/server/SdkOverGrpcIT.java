@@ -72,6 +72,9 @@ class SdkOverGrpcIT {
         alice.client().sendDirect("bob", "psst").join();
         Recorder.until(() -> !bobSees.directMessages().isEmpty());
         assertThat(bob.presence("lobby").join()).extracting(Events.Member::userId).containsExactly("alice", "bob");
+        Events.History history = bob.history("lobby", null, 1, true).orTimeout(10, TimeUnit.SECONDS).join();
+        assertThat(history.publications()).extracting(m -> m.content().asText()).containsExactly("hi from ws");
+        assertThat(history.position().offset()).isEqualTo(2);
         bob.ping().orTimeout(10, TimeUnit.SECONDS).join();
         bob.close();
         assertThat(bob.closedFuture().orTimeout(10, TimeUnit.SECONDS).join().code()).isEqualTo(1000);
