@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class PositionCheckIT {
     @RegisterExtension
-    final TestCluster cluster = new TestCluster(2, b -> b.positionCheckInterval(Duration.ofMillis(200)));
+    final TestCluster cluster = new TestCluster(2, b -> b.positionCheckInterval(Duration.ofMillis(300)));
 
     private RedisClient lettuce;
     private StatefulRedisConnection<String, String> connection;

@@ -127,13 +127,14 @@ final class ChannelSubscriptions {
      * that Redis already held at the previous look never arrived (pub/sub dropped them while its
      * connection was down, and none came after them to show the gap), or the stream started again
      * under a new epoch with publications none of which arrived. Looking twice leaves the
-     * publications still on their way alone: those made before the previous look have had a
-     * whole interval to arrive. The first look at a channel that has received nothing yet only
-     * takes its bearings: what the stream held then may have come before the subscription.
+     * publications still on their way alone: the previous look a position is held against is at
+     * least {@code minAgeNanos} old (a newer one is not taken as the reference), so what Redis
+     * held then has had that long to arrive. The first look at a channel that has received
+     * nothing yet only takes its bearings: what the stream held then may predate the subscription.
      */
-    boolean lostPublications(String channel, long offset, String epoch) {
+    boolean lostPublications(String channel, long offset, String epoch, long nowNanos, long minAgeNanos) {
         Entry entry = channels.get(channel);
-        return entry != null && entry.lostPublications(offset, epoch);
+        return entry != null && entry.lostPublications(offset, epoch, nowNanos, minAgeNanos);
     }
 
     /** Channels with at least one reference or still within their grace period. */
@@ -142,50 +143,69 @@ final class ChannelSubscriptions {
     }
 
     private static final class Entry {
-        int references;
-        CompletableFuture<Void> subscribed;
+        volatile int references;
+        volatile CompletableFuture<Void> subscribed;
         /** The offset of the last publication received while subscribed (-1: none yet). */
         final AtomicLong lastOffset = new AtomicLong(-1);
-        /** The stream's newest position at the previous look (epoch null: no look yet). */
+        /** Publications received so far. */
+        final AtomicLong arrivals = new AtomicLong();
+        /** The reference look: the stream's newest position then (epoch null: no look yet), and when. */
         private long lookedOffset;
         private String lookedEpoch;
-        /** Publications received so far, and at the previous look. */
-        final AtomicLong arrivals = new AtomicLong();
+        private long lookedAtNanos;
         private long arrivalsAtLook;
         /**
          * What counts as received while nothing has arrived: the stream's offset at the first
          * look (what it held before the channel was subscribed never comes over it).
          */
         private long baseline = -1;
+        /**
+         * Whether {@link #lastOffset} belongs to an epoch before the stream's current one: the
+         * stream started again (Redis lost its data, or its offset expired) and nothing has
+         * arrived since. The first publication to arrive then fails {@link #follows}, which
+         * interrupts the stream, so that its members learn the new epoch.
+         */
+        private boolean staleOffset;
 
-        synchronized boolean lostPublications(long offset, String epoch) {
+        synchronized boolean lostPublications(long offset, String epoch, long nowNanos, long minAgeNanos) {
+            if (lookedEpoch != null && nowNanos - lookedAtNanos < minAgeNanos) {
+                // Too soon after the reference look to tell a loss from a publication on its way.
+                return false;
+            }
             long received = lastOffset.get();
+            long arrivalsNow = arrivals.get();
             boolean first = lookedEpoch == null;
             boolean newEpoch = !first && !lookedEpoch.equals(epoch);
-            long arrivalsNow = arrivals.get();
             boolean arrived = arrivalsNow != arrivalsAtLook;
+            if (arrived) {
+                staleOffset = false;
+            }
             boolean lost;
             if (first) {
                 lost = false;
             } else if (newEpoch) {
                 lost = offset > 0 && !arrived;
             } else {
-                lost = Math.max(received, baseline) < lookedOffset;
+                lost = Math.max(staleOffset ? -1 : received, baseline) < lookedOffset;
             }
-            if (lost || newEpoch && !arrived) {
-                // From here on the channel follows the stream as it is now; its subscribers
-                // recover what came before.
-                lastOffset.compareAndSet(received, offset);
+            if (lost) {
+                // The subscribers recover what came before; the channel follows the stream from
+                // what Redis held at the reference look (newer ones may still be on their way).
+                lastOffset.compareAndSet(received, newEpoch ? offset : lookedOffset);
+                staleOffset = false;
+            } else if (newEpoch && !arrived) {
+                staleOffset = true;
             }
             if (first && received >= 0) {
                 // Publications arrive from the moment the channel is subscribed, one after another:
                 // the stream is known from the first of them, so newer ones must arrive too.
                 baseline = received;
             } else if (first || lost || newEpoch) {
-                baseline = offset;
+                baseline = newEpoch || first ? offset : lookedOffset;
             }
             lookedOffset = offset;
             lookedEpoch = epoch;
+            lookedAtNanos = nowNanos;
             arrivalsAtLook = arrivalsNow;
             return lost;
         }

@@ -168,39 +168,52 @@ public final class RedisBroker implements Broker {
     }
 
     void checkPositions(BrokerSink sink) {
+        long minAgeNanos = positionCheck.toNanos() / 2;
         for (Shard shard : byIndex) {
             for (String channel : shard.subscriptions().subscribed()) {
-                String room = keys.roomOfChannel(channel);
-                String user = room == null ? keys.userOfChannel(channel) : null;
-                if (room == null && user == null) {
-                    continue;
+                try {
+                    checkPosition(sink, shard, channel, minAgeNanos);
+                } catch (RuntimeException e) {
+                    log.warn("position check of {} failed", channel, e);
                 }
-                StreamKey stream = room != null ? StreamKey.room(room) : StreamKey.user(user);
-                shard.redis().commands().mget(keys.sequence(stream), keys.epoch(stream)).whenComplete((values, failure) -> {
-                    if (failure != null) {
-                        // Redis is down or slow; the next look tries again.
-                        log.debug("position check of {} failed: {}", channel, failure.toString());
-                        return;
-                    }
-                    if (!values.get(1).hasValue()) {
-                        // The stream has no epoch (it expired, or Redis lost it): nothing was published since.
-                        return;
-                    }
-                    long offset = values.get(0).hasValue() ? Long.parseLong(RedisKeys.text(values.get(0).getValue())) : 0;
-                    String epoch = RedisKeys.text(values.get(1).getValue());
-                    streamsLooked.increment();
-                    if (shard.subscriptions().lostPublications(channel, offset, epoch)) {
-                        streamsBehind.increment();
-                        interruptions.noteLost(channel, offset);
-                        if (room != null) {
-                            sink.interruptRoom(room);
-                        } else {
-                            sink.interruptUser(user);
-                        }
-                    }
-                });
             }
         }
+    }
+
+    private void checkPosition(BrokerSink sink, Shard shard, String channel, long minAgeNanos) {
+        String room = keys.roomOfChannel(channel);
+        String user = room == null ? keys.userOfChannel(channel) : null;
+        if (room == null && user == null) {
+            return;
+        }
+        StreamKey stream = room != null ? StreamKey.room(room) : StreamKey.user(user);
+        shard.redis().commands().mget(keys.sequence(stream), keys.epoch(stream)).whenComplete((values, failure) -> {
+            if (failure != null) {
+                // Redis is down or slow; the next look tries again.
+                log.debug("position check of {} failed: {}", channel, failure.toString());
+                return;
+            }
+            try {
+                if (!values.get(1).hasValue()) {
+                    // The stream has no epoch (it expired, or Redis lost it): nothing was published since.
+                    return;
+                }
+                long offset = values.get(0).hasValue() ? Long.parseLong(RedisKeys.text(values.get(0).getValue())) : 0;
+                String epoch = RedisKeys.text(values.get(1).getValue());
+                streamsLooked.increment();
+                if (shard.subscriptions().lostPublications(channel, offset, epoch, System.nanoTime(), minAgeNanos)) {
+                    streamsBehind.increment();
+                    interruptions.noteLost(channel, offset);
+                    if (room != null) {
+                        sink.interruptRoom(room);
+                    } else {
+                        sink.interruptUser(user);
+                    }
+                }
+            } catch (RuntimeException e) {
+                log.warn("position check of {} failed", channel, e);
+            }
+        });
     }
 
     /**

@@ -44,7 +44,7 @@ public final class Setting<T> {
     }
 
     static Setting<String> text(String key, String defaultValue, String help) {
-        return new Setting<>(key, String::trim, v -> v, () -> defaultValue, help, false, "TEXT");
+        return new Setting<>(key, v -> v, v -> v, () -> defaultValue, help, false, "TEXT");
     }
 
     static Setting<Integer> integer(String key, int defaultValue, String help) {
@@ -64,7 +64,7 @@ public final class Setting<T> {
     }
 
     static Setting<Path> path(String key, String help) {
-        return new Setting<>(key, v -> Path.of(v.trim()), Path::toString, () -> null, help, false, "FILE");
+        return new Setting<>(key, Path::of, Path::toString, () -> null, help, false, "FILE");
     }
 
     static <T> Setting<T> choice(String key, Function<String, T> parse, Function<T, String> name, T defaultValue,
@@ -77,11 +77,11 @@ public final class Setting<T> {
     }
 
     static Setting<List<String>> textList(String key, String help) {
-        return new Setting<>(key, v -> List.of(v.trim()), v -> v, List::of, help, true, "TEXT");
+        return new Setting<>(key, List::of, v -> v, List::of, help, true, "TEXT");
     }
 
     static Setting<List<Path>> pathList(String key, String help) {
-        return new Setting<>(key, v -> List.of(Path.of(v.trim())),
+        return new Setting<>(key, v -> List.of(Path.of(v)),
                 v -> v.stream().map(Path::toString).toList(), List::of, help, true, "FILE");
     }
 

@@ -27,7 +27,7 @@ public final class Settings {
     public static final Setting<Integer> PORT = Setting.integer("port", 8080,
                     "Port of HTTP, WebSocket, SSE, long-polling and the REST API; 0 picks a free one.")
             .check(p -> p >= 0 && p <= 65535, p -> "must be 0 to 65535, was " + p);
-    public static final Setting<String> NODE_ID = Setting.generated("node-id", String::trim, NodeIds::random,
+    public static final Setting<String> NODE_ID = Setting.generated("node-id", v -> v, NodeIds::random,
                     "This node's name in frames, logs and metrics.")
             .defaultText("random")
             .check(id -> !id.isBlank() && id.length() <= 64, "must be 1 to 64 characters");
@@ -94,7 +94,7 @@ public final class Settings {
 
     // Cluster: Redis and the other nodes.
 
-    public static final Setting<String> REDIS = Setting.choice("redis", String::trim, RedisUris::redacted, null,
+    public static final Setting<String> REDIS = Setting.choice("redis", v -> v, RedisUris::redacted, null,
                     "Form a cluster through this Redis, e.g. redis://127.0.0.1:6379; several URIs separated by "
                             + "commas spread rooms over them. Without it the node runs alone, in memory.")
             .label("URI")
@@ -116,7 +116,7 @@ public final class Settings {
     public static final Setting<Duration> POSITION_CHECK_INTERVAL = Setting.duration("position-check-interval",
                     Duration.ofSeconds(15), "How often a node compares each stream it follows with Redis, to find "
                             + "publications pub/sub lost while its connection was down; 0 never does.")
-            .check(d -> !d.isNegative(), "must not be negative");
+            .check(d -> d.isZero() || d.toMillis() >= 100, "must be 0 (off) or at least 100ms");
     public static final Setting<Duration> UNSUBSCRIBE_GRACE = Setting.duration("unsubscribe-grace",
                     Duration.ofSeconds(2), "A channel with no local member stays subscribed this long.")
             .check(d -> !d.isNegative(), "must not be negative");

@@ -17,12 +17,14 @@ import org.junit.jupiter.api.Test;
 /** Reference counts of channels, and what each received held against its stream's position in Redis. */
 class ChannelSubscriptionsTest {
     private static final String CHANNEL = "sb:room:lobby";
+    private static final long MIN_AGE = 500_000_000L;
 
     private final EmbeddedChannel clock = new EmbeddedChannel();
     private final List<String> calls = new ArrayList<>();
     private final Deque<Boolean> unsubscribeResults = new ArrayDeque<>();
     private final Deque<Boolean> subscribeResults = new ArrayDeque<>();
     private final ChannelSubscriptions sut;
+    private long now;
 
     ChannelSubscriptionsTest() {
         clock.freezeTime();
@@ -92,8 +94,8 @@ class ChannelSubscriptionsTest {
     void theFirstLookOnlyTakesItsBearings() {
         sut.acquire(CHANNEL);
         // Publications made before the channel was followed were never its to receive.
-        assertThat(sut.lostPublications(CHANNEL, 40, "e1")).isFalse();
-        assertThat(sut.lostPublications(CHANNEL, 40, "e1")).isFalse();
+        assertThat(look(40, "e1")).isFalse();
+        assertThat(look(40, "e1")).isFalse();
         assertThat(sut.subscribed()).containsExactly(CHANNEL);
     }
 
@@ -101,22 +103,22 @@ class ChannelSubscriptionsTest {
     void aPublicationStillOnItsWayIsNotLost() {
         sut.acquire(CHANNEL);
         receive(1, 2);
-        assertThat(sut.lostPublications(CHANNEL, 2, "e1")).isFalse();
+        assertThat(look(2, "e1")).isFalse();
         // 3 is in Redis but not here yet: it has until the next look.
-        assertThat(sut.lostPublications(CHANNEL, 3, "e1")).isFalse();
+        assertThat(look(3, "e1")).isFalse();
         receive(3);
-        assertThat(sut.lostPublications(CHANNEL, 3, "e1")).isFalse();
+        assertThat(look(3, "e1")).isFalse();
     }
 
     @Test
     void aPublicationRedisHeldAtThePreviousLookThatNeverArrivedIsLostOnce() {
         sut.acquire(CHANNEL);
         receive(1);
-        assertThat(sut.lostPublications(CHANNEL, 1, "e1")).isFalse();
-        assertThat(sut.lostPublications(CHANNEL, 2, "e1")).isFalse();
-        assertThat(sut.lostPublications(CHANNEL, 2, "e1")).isTrue();
+        assertThat(look(1, "e1")).isFalse();
+        assertThat(look(2, "e1")).isFalse();
+        assertThat(look(2, "e1")).isTrue();
         // Found once: the channel now follows the stream from 2, and 3 follows it.
-        assertThat(sut.lostPublications(CHANNEL, 2, "e1")).isFalse();
+        assertThat(look(2, "e1")).isFalse();
         assertThat(sut.follows(CHANNEL, 3)).isTrue();
     }
 
@@ -125,25 +127,25 @@ class ChannelSubscriptionsTest {
         sut.acquire(CHANNEL);
         receive(1);
         // 2 was lost before the channel was ever looked at; 1 shows where the stream was.
-        assertThat(sut.lostPublications(CHANNEL, 2, "e1")).isFalse();
-        assertThat(sut.lostPublications(CHANNEL, 2, "e1")).isTrue();
+        assertThat(look(2, "e1")).isFalse();
+        assertThat(look(2, "e1")).isTrue();
     }
 
     @Test
     void aLossBeforeAnythingArrivedIsFoundAgainstTheFirstLook() {
         sut.acquire(CHANNEL);
-        assertThat(sut.lostPublications(CHANNEL, 5, "e1")).isFalse();
-        assertThat(sut.lostPublications(CHANNEL, 6, "e1")).isFalse();
-        assertThat(sut.lostPublications(CHANNEL, 6, "e1")).isTrue();
+        assertThat(look(5, "e1")).isFalse();
+        assertThat(look(6, "e1")).isFalse();
+        assertThat(look(6, "e1")).isTrue();
     }
 
     @Test
     void aNewEpochWithPublicationsNoneOfWhichArrivedIsLost() {
         sut.acquire(CHANNEL);
         receive(1, 2, 3);
-        assertThat(sut.lostPublications(CHANNEL, 3, "e1")).isFalse();
+        assertThat(look(3, "e1")).isFalse();
         // Redis lost its data; the stream started again and published 1, which pub/sub lost.
-        assertThat(sut.lostPublications(CHANNEL, 1, "e2")).isTrue();
+        assertThat(look(1, "e2")).isTrue();
         assertThat(sut.follows(CHANNEL, 2)).isTrue();
     }
 
@@ -151,14 +153,52 @@ class ChannelSubscriptionsTest {
     void aNewEpochWithNothingPublishedOrWithItsPublicationsArrivedIsNotLost() {
         sut.acquire(CHANNEL);
         receive(1, 2, 3);
-        assertThat(sut.lostPublications(CHANNEL, 3, "e1")).isFalse();
-        assertThat(sut.lostPublications(CHANNEL, 0, "e2")).isFalse();
-        assertThat(sut.follows(CHANNEL, 1)).isTrue();
+        assertThat(look(3, "e1")).isFalse();
+        assertThat(look(0, "e2")).isFalse();
+        // The first publication of the new epoch does not follow the old epoch's last: the
+        // stream is interrupted, and its members learn the new epoch as they recover.
+        assertThat(sut.follows(CHANNEL, 1)).isFalse();
 
-        assertThat(sut.lostPublications(CHANNEL, 1, "e2")).isFalse();
+        assertThat(look(1, "e2")).isFalse();
         // Again: the first publication under e3 arrives (and shows its own gap) before the look.
         assertThat(sut.follows(CHANNEL, 1)).isFalse();
-        assertThat(sut.lostPublications(CHANNEL, 1, "e3")).isFalse();
+        assertThat(look(1, "e3")).isFalse();
+    }
+
+    @Test
+    void afterANewEpochWithNothingArrivedALostPublicationOfItIsFound() {
+        sut.acquire(CHANNEL);
+        receive(1, 2, 3);
+        assertThat(look(3, "e1")).isFalse();
+        assertThat(look(0, "e2")).isFalse();
+        // 1 of e2 was lost: the old epoch's 3 does not count as having received it.
+        assertThat(look(1, "e2")).isFalse();
+        assertThat(look(1, "e2")).isTrue();
+    }
+
+    @Test
+    void aLookTooSoonAfterTheReferenceJudgesNothing() {
+        sut.acquire(CHANNEL);
+        receive(1);
+        assertThat(look(1, "e1")).isFalse();
+        assertThat(look(2, "e1")).isFalse();
+        // A reply that came quickly after the one before: 2 may still be on its way.
+        assertThat(sut.lostPublications(CHANNEL, 2, "e1", now, MIN_AGE)).isFalse();
+        // Past the minimum age, the reference is the look that saw 2.
+        assertThat(look(2, "e1")).isTrue();
+    }
+
+    @Test
+    void aLossFoundLeavesTheChannelFollowingFromTheReferenceSoThoseStillOnTheirWayPass() {
+        sut.acquire(CHANNEL);
+        receive(1);
+        assertThat(look(1, "e1")).isFalse();
+        assertThat(look(2, "e1")).isFalse();
+        // 2 was lost; 3 and 4 were published since and are on their way.
+        assertThat(look(4, "e1")).isTrue();
+        assertThat(sut.follows(CHANNEL, 3)).isTrue();
+        assertThat(sut.follows(CHANNEL, 4)).isTrue();
+        assertThat(look(4, "e1")).isFalse();
     }
 
     @Test
@@ -166,6 +206,12 @@ class ChannelSubscriptionsTest {
         sut.acquire(CHANNEL);
         sut.release(CHANNEL);
         assertThat(sut.subscribed()).isEmpty();
+    }
+
+    /** One look at the stream's position in Redis, a second after the one before. */
+    private boolean look(long offset, String epoch) {
+        now += 1_000_000_000L;
+        return sut.lostPublications(CHANNEL, offset, epoch, now, MIN_AGE);
     }
 
     /** Publications arriving on the channel, each following the one before. */
