@@ -12,12 +12,14 @@ import io.switchboard.server.testing.Recorder;
 import io.switchboard.server.testing.Scrape;
 import io.switchboard.server.testing.TestClient;
 import io.switchboard.server.testing.TestCluster;
+import io.switchboard.server.testing.TestNode;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -90,10 +92,45 @@ class PositionCheckIT {
     }
 
     /**
+     * Checks two seconds apart: the loss comes right after the join, long before the first
+     * periodic look, which alone could not tell it from what the room held before (nothing had
+     * arrived). The look the node takes as it subscribes can.
+     */
+    @Nested
+    class FirstLook {
+        @RegisterExtension
+        final TestCluster slow = new TestCluster(2, b -> b.positionCheckInterval(Duration.ofSeconds(2)));
+
+        @Test
+        void aLossRightAfterJoiningABrandNewRoomIsFoundToo() {
+            try (RedisClient client = RedisClient.create(slow.redis().uri());
+                 StatefulRedisConnection<String, String> own = client.connect()) {
+                TestClient bob = slow.node(1).connect("bob", b -> b.reconnect(true)
+                        .reconnectDelay(Duration.ofMillis(50), Duration.ofMillis(200)));
+                bob.client().join("fresh").join();
+                cutPubSubOf(own.sync(), slow.node(1).server().config().network().nodeId());
+                try {
+                    publish(slow.node(0), "fresh", "first");
+                } finally {
+                    own.sync().configSet("maxclients", "10000");
+                }
+
+                Recorder.until(() -> bob.recorder().messages("fresh").size() == 1);
+                assertThat(bob.recorder().messages("fresh")).extracting(m -> m.content().asText())
+                        .containsExactly("first");
+            }
+        }
+    }
+
+    /**
      * Closes the pub/sub connection of node {@code nodeId} and keeps it closed: Redis is told to
      * take no more clients than it has left.
      */
     private void cutPubSubOf(String nodeId) {
+        cutPubSubOf(redis, nodeId);
+    }
+
+    private static void cutPubSubOf(RedisCommands<String, String> redis, String nodeId) {
         String name = RedisConnector.clientName(nodeId);
         List<String> clients = Arrays.asList(redis.clientList().split("\n"));
         String pubSub = clients.stream()
@@ -112,7 +149,11 @@ class PositionCheckIT {
 
     /** Publishes through the server API of node 0, as a backend would. */
     private void publish(String room, String content) {
-        var response = new Api(cluster.node(0), HttpClient.Version.HTTP_1_1)
+        publish(cluster.node(0), room, content);
+    }
+
+    private static void publish(TestNode node, String room, String content) {
+        var response = new Api(node, HttpClient.Version.HTTP_1_1)
                 .post("/api/v1/rooms/" + room + "/messages", "{\"content\": \"" + content + "\"}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     }

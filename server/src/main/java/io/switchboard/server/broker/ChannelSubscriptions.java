@@ -108,6 +108,12 @@ final class ChannelSubscriptions {
         return last < 0 || offset == last + 1;
     }
 
+    /** Whether {@code channel}'s stream has been looked at since it was subscribed. */
+    boolean looked(String channel) {
+        Entry entry = channels.get(channel);
+        return entry != null && entry.looked();
+    }
+
     /** The channels subscribed now (not those still subscribing, or only within their grace). */
     List<String> subscribed() {
         List<String> out = new ArrayList<>();
@@ -167,6 +173,10 @@ final class ChannelSubscriptions {
          */
         private boolean staleOffset;
 
+        synchronized boolean looked() {
+            return lookedEpoch != null;
+        }
+
         synchronized boolean lostPublications(long offset, String epoch, long nowNanos, long minAgeNanos) {
             if (lookedEpoch != null && nowNanos - lookedAtNanos < minAgeNanos) {
                 // Too soon after the reference look to tell a loss from a publication on its way.
@@ -196,12 +206,14 @@ final class ChannelSubscriptions {
             } else if (newEpoch && !arrived) {
                 staleOffset = true;
             }
-            if (first && received >= 0) {
-                // Publications arrive from the moment the channel is subscribed, one after another:
-                // the stream is known from the first of them, so newer ones must arrive too.
-                baseline = received;
-            } else if (first || lost || newEpoch) {
-                baseline = newEpoch || first ? offset : lookedOffset;
+            if (first || newEpoch) {
+                // Publications arrive one after another from the moment the channel is subscribed
+                // (or, for a new epoch, from the first that arrived after it began): the stream is
+                // known from the last received, so newer ones must arrive too. With none received,
+                // what the stream holds now may predate the subscription.
+                baseline = received >= 0 && (first || arrived) ? received : offset;
+            } else if (lost) {
+                baseline = lookedOffset;
             }
             lookedOffset = offset;
             lookedEpoch = epoch;

@@ -46,6 +46,8 @@ public final class RedisBroker implements Broker {
     private final NodeRequests nodeRequests;
     private final InterruptionLog interruptions = new InterruptionLog();
     private final Duration positionCheck;
+    /** Where publications go, from {@link #start} on. */
+    private volatile BrokerSink sink;
     private final LongAdder streamsLooked = new LongAdder();
     private final LongAdder streamsBehind = new LongAdder();
 
@@ -107,6 +109,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public void start(BrokerSink sink) {
+        this.sink = sink;
         String control = RedisKeys.text(keys.controlChannel());
         String own = nodeRequests.channel();
         for (Shard shard : byIndex) {
@@ -194,12 +197,12 @@ public final class RedisBroker implements Broker {
                 return;
             }
             try {
-                if (!values.get(1).hasValue()) {
-                    // The stream has no epoch (it expired, or Redis lost it): nothing was published since.
-                    return;
-                }
-                long offset = values.get(0).hasValue() ? Long.parseLong(RedisKeys.text(values.get(0).getValue())) : 0;
-                String epoch = RedisKeys.text(values.get(1).getValue());
+                // A stream with no epoch (never published to, expired, or lost with Redis's data)
+                // stands at 0 of an epoch to come: whatever is published next starts one.
+                boolean started = values.get(1).hasValue();
+                long offset = started && values.get(0).hasValue()
+                        ? Long.parseLong(RedisKeys.text(values.get(0).getValue())) : 0;
+                String epoch = started ? RedisKeys.text(values.get(1).getValue()) : "";
                 streamsLooked.increment();
                 if (shard.subscriptions().lostPublications(channel, offset, epoch, System.nanoTime(), minAgeNanos)) {
                     streamsBehind.increment();
@@ -289,7 +292,22 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletionStage<Void> subscribeRoom(String room) {
-        return failuresAsUnavailable(shard(StreamKey.room(room)).subscriptions().acquire(RedisKeys.text(keys.roomChannel(room))));
+        return subscribe(shard(StreamKey.room(room)), RedisKeys.text(keys.roomChannel(room)));
+    }
+
+    /**
+     * Takes a reference to {@code channel}; once it is subscribed, a channel never looked at is
+     * looked at now, so that the position check has its bearings from the subscription on
+     * rather than from its first interval.
+     */
+    private CompletionStage<Void> subscribe(Shard shard, String channel) {
+        return failuresAsUnavailable(shard.subscriptions().acquire(channel).thenApply(subscribed -> {
+            BrokerSink receiver = sink;
+            if (receiver != null && !positionCheck.isZero() && !shard.subscriptions().looked(channel)) {
+                checkPosition(receiver, shard, channel, positionCheck.toNanos() / 2);
+            }
+            return subscribed;
+        }));
     }
 
     @Override
@@ -299,7 +317,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletionStage<Void> subscribeUser(String user) {
-        return failuresAsUnavailable(shard(StreamKey.user(user)).subscriptions().acquire(RedisKeys.text(keys.userChannel(user))));
+        return subscribe(shard(StreamKey.user(user)), RedisKeys.text(keys.userChannel(user)));
     }
 
     @Override

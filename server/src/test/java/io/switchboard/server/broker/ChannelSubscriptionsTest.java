@@ -177,6 +177,17 @@ class ChannelSubscriptionsTest {
     }
 
     @Test
+    void aLossAfterTheStreamsFirstEpochBeganIsFoundWhenTheChannelWasLookedAtBeforeIt() {
+        sut.acquire(CHANNEL);
+        // Looked at as it was subscribed, before anything was ever published: no epoch yet.
+        assertThat(look(0, "")).isFalse();
+        receive(1);
+        // 2 was lost; the look sees the epoch that began with 1.
+        assertThat(look(2, "e1")).isFalse();
+        assertThat(look(2, "e1")).isTrue();
+    }
+
+    @Test
     void aLookTooSoonAfterTheReferenceJudgesNothing() {
         sut.acquire(CHANNEL);
         receive(1);
