@@ -153,13 +153,6 @@ public final class RedisBroker implements Broker {
         }
     }
 
-    /**
-     * Looks for publications pub/sub lost with nothing after them to show the gap (its connection
-     * was down when they were made, and the room went quiet): each stream this node follows is
-     * compared with its newest position in Redis, and a stream that is behind is interrupted, so
-     * that its local subscribers reconnect and recover what they missed. A gap with publications
-     * after it is found at once, by {@link #continues}; this finds the rest within two intervals.
-     */
     /** Looks at streams by {@link #checkPositions} so far (one per stream per check). */
     public long streamsLooked() {
         return streamsLooked.sum();
@@ -170,6 +163,13 @@ public final class RedisBroker implements Broker {
         return streamsBehind.sum();
     }
 
+    /**
+     * Looks for publications pub/sub lost with nothing after them to show the gap (its connection
+     * was down when they were made, and the room went quiet): each stream this node follows is
+     * compared with its newest position in Redis, and a stream that is behind is interrupted, so
+     * that its local subscribers reconnect and recover what they missed. A gap with publications
+     * after it is found at once, by {@link #continues}; this finds the rest within two intervals.
+     */
     void checkPositions(BrokerSink sink) {
         long minAgeNanos = positionCheck.toNanos() / 2;
         for (Shard shard : byIndex) {
