@@ -3,6 +3,7 @@ package io.switchboard.server.broker;
 import io.lettuce.core.ScriptOutputType;
 import io.switchboard.protocol.FrameTemplate;
 import io.switchboard.protocol.StreamPosition;
+import io.switchboard.server.config.Settings;
 import io.switchboard.server.ids.NodeIds;
 import io.switchboard.server.history.HistoryOptions;
 import io.switchboard.server.history.StreamKey;
@@ -33,8 +34,6 @@ public final class RedisBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
     private static final LuaScript POSITION = LuaScript.load("position");
     private static final String DISCONNECT_USER = "disconnect-user";
-    /** How often a node looks for publications pub/sub lost, unless told otherwise. */
-    public static final Duration POSITION_CHECK_INTERVAL = Duration.ofSeconds(15);
 
     private final RedisShards shards;
     private final RedisConnector home;
@@ -68,7 +67,8 @@ public final class RedisBroker implements Broker {
     /** Like {@link #RedisBroker(RedisShards, String, Duration, Duration)}, keys remembered for {@code idempotencyWindow}. */
     public RedisBroker(RedisShards shards, String nodeId, Duration unsubscribeGrace, Duration metaTtl,
                        Duration idempotencyWindow) {
-        this(shards, nodeId, unsubscribeGrace, metaTtl, idempotencyWindow, POSITION_CHECK_INTERVAL);
+        this(shards, nodeId, unsubscribeGrace, metaTtl, idempotencyWindow,
+                Settings.POSITION_CHECK_INTERVAL.defaultValue());
     }
 
     /**

@@ -246,9 +246,8 @@ public final class ConfigTree {
         <T> void read(Setting<T> setting, ServerConfig.Builder builder) {
             String key = setting.key();
             if (setting.isList()) {
-                JsonNode node = root.at("/" + key.replace(".", "/"));
                 List<String> items = list(key);
-                if (!node.isMissingNode() && !node.isNull()) {
+                if (items != null) {
                     builder.set(setting, setting.parseList(items));
                 }
                 return;
@@ -274,12 +273,13 @@ public final class ConfigTree {
             return node.asText();
         }
 
+        /** The items of a list setting (a single value is a list of one), or null when it is not set. */
         List<String> list(String key) {
             JsonNode node = at(key);
-            List<String> values = new ArrayList<>();
             if (node == null) {
-                return values;
+                return null;
             }
+            List<String> values = new ArrayList<>();
             if (node.isValueNode()) {
                 values.add(node.asText());
                 return values;

@@ -166,7 +166,8 @@ public final class Setting<T> {
         return String.valueOf(shown);
     }
 
-    T defaultValue() {
+    /** The value the setting has when no source sets it. */
+    public T defaultValue() {
         return defaultValue.get();
     }
 

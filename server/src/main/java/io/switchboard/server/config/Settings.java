@@ -243,16 +243,6 @@ public final class Settings {
             ROOMS_PUBLISH, ROOMS_PRESENCE, ROOMS_JOIN_LEAVE,
             GRPC_PORT, GRPC_MAX_CONNECTION_AGE, GRPC_MAX_CONNECTION_AGE_GRACE);
 
-    /** The setting of a key, or null. */
-    public static Setting<?> byKey(String key) {
-        for (Setting<?> setting : ALL) {
-            if (setting.key().equals(key)) {
-                return setting;
-            }
-        }
-        return null;
-    }
-
     static Setting<Integer> historySize(String prefix, String help) {
         return Setting.integer(prefix + ".size", HistoryOptions.DEFAULT.size(), help)
                 .check(n -> n >= 0 && n <= 1_000_000, "must be 0 to 1000000");
